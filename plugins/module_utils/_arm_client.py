@@ -1,0 +1,310 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one HTTP client for Azure Resource Manager.
+
+One requests session per client (connection reuse), a timeout on every
+request, bounded retries that honour Retry-After, token refresh on an
+expired-token 401, long-running operations (Azure-AsyncOperation / Location)
+and ARM error bodies turned into ArmError with code, message and request ids.
+Callers never see a token or a retry.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import time
+import uuid
+
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RETRYABLE_STATUS, RetryPolicy
+
+try:
+    from urllib.parse import urljoin, urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, this keeps the import sanity test quiet
+    urljoin = urlsplit = None
+
+try:
+    import requests
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - reported through missing_required_lib
+    requests = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+COLLECTION_VERSION = '0.1.0'
+USER_AGENT = 'hcifleet.azure_hci/%s' % COLLECTION_VERSION
+TERMINAL_OPERATION_STATUSES = ('succeeded', 'failed', 'canceled', 'cancelled')
+# 401 codes after which a fresh token may succeed.
+TOKEN_ERROR_CODES = ('ExpiredAuthenticationToken', 'InvalidAuthenticationToken', 'InvalidAuthenticationTokenAudience')
+
+
+class ArmError(Exception):
+    """A failed ARM (or cloud metadata) request, with what an operator needs to follow it up."""
+
+    def __init__(self, message, status=None, code=None, method=None, url=None, request_id=None, correlation_id=None):
+        super(ArmError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.method = method
+        self.url = url
+        self.request_id = request_id
+        self.correlation_id = correlation_id
+
+    def __str__(self):
+        where = ' '.join(part for part in (self.method, _without_query(self.url)) if part)
+        parts = []
+        if self.status:
+            parts.append('HTTP %s' % self.status)
+        if self.code:
+            parts.append(self.code)
+        head = '%s failed: %s' % (where, ' '.join(parts)) if where else ' '.join(parts)
+        text = '%s: %s' % (head, self.message) if head else self.message
+        ids = ['%s %s' % (label, value) for label, value in (('request id', self.request_id), ('correlation id', self.correlation_id)) if value]
+        return '%s (%s)' % (text, ', '.join(ids)) if ids else text
+
+    def to_dict(self):
+        return {
+            'status': self.status,
+            'code': self.code,
+            'message': self.message,
+            'method': self.method,
+            'url': _without_query(self.url),
+            'request_id': self.request_id,
+            'correlation_id': self.correlation_id,
+        }
+
+
+class ArmResponse:
+    """Status, headers and parsed JSON body of one ARM answer."""
+
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+
+def _without_query(url):
+    return url.split('?', 1)[0] if url else url
+
+
+def new_session(ca_path=None):
+    """A requests session; ``ca_path`` overrides REQUESTS_CA_BUNDLE for this client."""
+    session = requests.Session()
+    session.headers['User-Agent'] = USER_AGENT
+    if ca_path:
+        session.verify = ca_path
+    return session
+
+
+class ArmClient:
+    """Requests to ARM through one session. ``tokens`` is an AccessTokens (or None for anonymous metadata)."""
+
+    def __init__(self, session, base_url=None, tokens=None, timeout=30.0, policy=None, sleep=time.sleep):
+        self.session = session
+        self.base_url = base_url.rstrip('/') + '/' if base_url else None
+        self.tokens = tokens
+        self.timeout = timeout
+        self.policy = policy or RetryPolicy()
+        self.correlation_id = str(uuid.uuid4())
+        self._sleep = sleep
+
+    def bound_to(self, base_url, tokens):
+        """A client for ``base_url`` sharing this one's session, timeout and retry policy."""
+        client = ArmClient(self.session, base_url, tokens, self.timeout, self.policy, self._sleep)
+        client.correlation_id = self.correlation_id
+        return client
+
+    # ------------------------------------------------------------ resources
+
+    def get(self, path, api_version):
+        return self.request('GET', path, api_version).body
+
+    def get_optional(self, path, api_version):
+        """The resource, or None when ARM answers 404 ResourceNotFound."""
+        try:
+            return self.get(path, api_version)
+        except ArmError as exc:
+            if exc.status == 404 and exc.code in ('ResourceNotFound', 'NotFound'):
+                return None
+            raise
+
+    def put(self, path, api_version, body):
+        return self.request('PUT', path, api_version, body=body).body
+
+    def delete(self, path, api_version, operation_timeout=600.0):
+        """DELETE and follow the long-running operation to its end."""
+        response = self.request('DELETE', path, api_version)
+        if response.status == 202:
+            self.wait_for_operation(response, operation_timeout)
+        return response.status
+
+    def list(self, path, api_version):
+        """Yield every item of an ARM list, following nextLink."""
+        url = self.url_for(path, api_version)
+        while url:
+            page = self.request('GET', url).body or {}
+            yield from page.get('value') or []
+            url = page.get('nextLink')
+            if url:
+                self._require_same_origin(url, 'nextLink')
+
+    def fetch_json(self, url):
+        """Anonymous GET of a JSON document (cloud metadata), with the same retries."""
+        return self.request('GET', url, authenticate=False).body
+
+    # ------------------------------------------------------------ operations
+
+    def wait_for_operation(self, accepted, operation_timeout):
+        """Poll Azure-AsyncOperation (or Location) until the operation is terminal."""
+        headers = accepted.headers
+        status_url = headers.get('Azure-AsyncOperation') or headers.get('Location')
+        if not status_url:
+            return
+        self._require_same_origin(status_url, 'operation status URL')
+        deadline = time.time() + operation_timeout
+        retry_after = headers.get('Retry-After')
+        while True:
+            wait = self.policy.delay(0, retry_after if retry_after is not None else '1')
+            if time.time() + wait > deadline:
+                raise ArmError('the operation did not finish within %s seconds; it may still complete in Azure' % int(operation_timeout),
+                               code='OperationTimeout', method='GET', url=status_url, correlation_id=self.correlation_id)
+            self._sleep(wait)
+            poll = self.request('GET', status_url)
+            body = poll.body if isinstance(poll.body, dict) else {}
+            status = str(body.get('status', '')).lower()
+            if status in TERMINAL_OPERATION_STATUSES or (not status and poll.status in (200, 204)):
+                if status and status != 'succeeded':
+                    error = body.get('error') or {}
+                    raise ArmError(error.get('message') or 'the operation ended with status %s' % body.get('status'),
+                                   status=poll.status, code=error.get('code') or body.get('status'), method='GET', url=status_url,
+                                   request_id=poll.headers.get('x-ms-request-id'), correlation_id=self.correlation_id)
+                return
+            retry_after = poll.headers.get('Retry-After')
+
+    # ------------------------------------------------------------ transport
+
+    def url_for(self, path, api_version=None):
+        url = path if path.startswith('https://') or path.startswith('http://') else urljoin(self.base_url, path.lstrip('/'))
+        if api_version:
+            url += ('&' if '?' in url else '?') + 'api-version=' + api_version
+        return url
+
+    def request(self, method, path, api_version=None, body=None, authenticate=True):
+        """One logical request: retried on throttling, 5xx, dropped connections, timeouts and malformed JSON."""
+        url = self.url_for(path, api_version)
+        data = json.dumps(body) if body is not None else None
+        refreshed = False
+        attempt = 0
+        while True:
+            try:
+                response = self._send(method, url, data, authenticate)
+            except _Retryable as fault:
+                if attempt >= self.policy.max_retries:
+                    error = fault.error(attempt + 1)
+                    error.correlation_id = error.correlation_id or self.correlation_id
+                    raise error
+                self._sleep(self.policy.delay(attempt, fault.retry_after))
+                attempt += 1
+                continue
+            if response.status == 401 and authenticate and not refreshed and self.tokens is not None:
+                error = _error_of(response)
+                if error.get('code') in TOKEN_ERROR_CODES:
+                    # The token expired or was revoked between acquisition and use: get a fresh one, once.
+                    self.tokens.invalidate()
+                    refreshed = True
+                    continue
+            if response.status >= 400:
+                raise self._error(method, url, response)
+            return response
+
+    def _send(self, method, url, data, authenticate):
+        headers = {
+            'Accept': 'application/json',
+            'x-ms-client-request-id': str(uuid.uuid4()),
+            'x-ms-correlation-request-id': self.correlation_id,
+        }
+        if data is not None:
+            headers['Content-Type'] = 'application/json'
+        if authenticate:
+            headers['Authorization'] = 'Bearer ' + self.tokens.token()
+        try:
+            raw = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout)
+        except requests.exceptions.Timeout:
+            raise _Retryable(ArmError('no answer within %s seconds (request_timeout)' % self.timeout, code='Timeout', method=method, url=url))
+        except requests.exceptions.SSLError as exc:
+            raise ArmError('TLS verification failed: %s. Point REQUESTS_CA_BUNDLE or ca_path at the CA that signed the server certificate'
+                           % _reason(exc), code='SSLError', method=method, url=url)
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise _Retryable(ArmError('connection failed: %s' % _reason(exc), code='ConnectionError', method=method, url=url))
+        response_headers = raw.headers
+        request_id = response_headers.get('x-ms-request-id')
+        if raw.status_code in RETRYABLE_STATUS:
+            error = _error_of(ArmResponse(raw.status_code, response_headers, _json_or_none(raw.content)))
+            raise _Retryable(ArmError(error.get('message') or raw.reason or 'HTTP %s' % raw.status_code, status=raw.status_code,
+                                      code=error.get('code') or 'HTTP%s' % raw.status_code, method=method, url=url, request_id=request_id,
+                                      correlation_id=response_headers.get('x-ms-correlation-request-id')),
+                             retry_after=response_headers.get('Retry-After'))
+        body = None
+        if raw.content and raw.content.strip():
+            body = _json_or_none(raw.content)
+            if body is None and raw.status_code < 400:
+                raise _Retryable(ArmError('ARM answered HTTP %s with a body that is not valid JSON' % raw.status_code, status=raw.status_code,
+                                          code='MalformedResponse', method=method, url=url, request_id=request_id))
+        return ArmResponse(raw.status_code, response_headers, body)
+
+    def _error(self, method, url, response):
+        error = _error_of(response)
+        return ArmError(error.get('message') or 'HTTP %s without an error body' % response.status,
+                        status=response.status, code=error.get('code'), method=method, url=url,
+                        request_id=response.headers.get('x-ms-request-id'),
+                        correlation_id=response.headers.get('x-ms-correlation-request-id') or self.correlation_id)
+
+    def _require_same_origin(self, url, what):
+        # A bearer token must only ever go to the resource manager it was issued for.
+        expected = urlsplit(self.base_url)
+        actual = urlsplit(url)
+        if (actual.scheme, actual.netloc.lower()) != (expected.scheme, expected.netloc.lower()):
+            raise ArmError('ARM returned a %s on another host (%s); refusing to send credentials there' % (what, actual.netloc),
+                           code='UntrustedRedirect', url=url)
+
+
+class _Retryable(Exception):
+    """A transient fault: the ArmError to report once retries are exhausted, and the server's Retry-After."""
+
+    def __init__(self, error, retry_after=None):
+        super(_Retryable, self).__init__(error.message)
+        self.arm_error = error
+        self.retry_after = retry_after
+
+    def error(self, attempts):
+        self.arm_error.message = '%s (gave up after %d attempts)' % (self.arm_error.message, attempts)
+        return self.arm_error
+
+
+def _error_of(response):
+    body = response.body
+    if isinstance(body, dict) and isinstance(body.get('error'), dict):
+        return body['error']
+    return {}
+
+
+def _json_or_none(content):
+    try:
+        return json.loads(content.decode('utf-8') if isinstance(content, bytes) else content)
+    except ValueError:
+        return None
+
+
+def _reason(exc):
+    # requests nests urllib3 errors; the innermost reason is the readable one, and never carries headers.
+    reason = exc
+    for _depth in range(4):
+        inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
+        if inner is None or inner is reason or isinstance(inner, str):
+            break
+        reason = inner
+    return str(reason)

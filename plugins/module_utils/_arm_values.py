@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure functions that compare ARM values by meaning rather than spelling.
+
+ARM writes date-times with 7 fractional digits (100 ns ticks, the .NET
+DateTime resolution) and '+00:00' or 'Z' offsets, accepts region names in
+display form ("West US") or as names ("westus"), and matches enum values
+case-insensitively. These helpers turn each value into a comparison key.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+
+TICKS_PER_SECOND = 10 ** 7
+
+_DATE_TIME = re.compile(
+    r'^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})'
+    r'(?:[.,](?P<fraction>\d+))?'
+    r'\s*(?P<offset>[Zz]|[+-]\d{2}:?\d{2})?$'
+)
+_EPOCH = datetime.datetime(1970, 1, 1)
+
+
+class InvalidValue(ValueError):
+    """A value that cannot be read as the type the API expects."""
+
+
+def datetime_ticks(value):
+    """Return the instant ``value`` denotes as 100 ns ticks since 1970-01-01 UTC.
+
+    Accepts ISO 8601 / RFC 3339 date-times with any number of fractional
+    digits (digits past the 7th are truncated, as .NET does) and a 'Z' or
+    '+HH:MM' offset; a date-time without an offset is read as UTC, which is
+    how ARM reads it. Raises InvalidValue for anything else.
+    """
+    if not isinstance(value, str):
+        raise InvalidValue('expected a date-time string, got %s' % type(value).__name__)
+    match = _DATE_TIME.match(value.strip())
+    if not match:
+        raise InvalidValue("'%s' is not a date-time (expected ISO 8601, for example 2024-05-01T10:00:00Z)" % value)
+    try:
+        moment = datetime.datetime.strptime(match.group('date') + 'T' + match.group('time'), '%Y-%m-%dT%H:%M:%S')
+    except ValueError as exc:
+        raise InvalidValue("'%s' is not a valid date-time: %s" % (value, exc))
+    fraction = (match.group('fraction') or '')[:7].ljust(7, '0')
+    offset_minutes = _offset_minutes(match.group('offset'), value)
+    delta = moment - _EPOCH
+    seconds = delta.days * 86400 + delta.seconds - offset_minutes * 60
+    return seconds * TICKS_PER_SECOND + int(fraction)
+
+
+def _offset_minutes(offset, value):
+    if not offset or offset in ('Z', 'z'):
+        return 0
+    sign = -1 if offset[0] == '-' else 1
+    digits = offset[1:].replace(':', '')
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise InvalidValue("'%s' has an invalid UTC offset '%s'" % (value, offset))
+    return sign * (hours * 60 + minutes)
+
+
+def datetime_key(value):
+    """Comparison key for an optional date-time: ticks, or '' for an empty value.
+
+    The API documents an empty string for steps that have not started.
+    """
+    if value is None or value == '':
+        return value
+    return datetime_ticks(value)
+
+
+def location_key(value):
+    """ARM compares regions without case or spaces: 'West US' is 'westus'."""
+    if value is None:
+        return None
+    return re.sub(r'\s', '', str(value)).lower()
+
+
+def enum_key(value):
+    """ARM enum values (state, status) match case-insensitively."""
+    if value is None:
+        return None
+    return str(value).strip().lower()

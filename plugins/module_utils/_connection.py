@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Options -> a ready ArmClient: validate, resolve the cloud, wire the credential.
+
+Shared by modules and the inventory plugin. Everything that can be checked
+without the network is checked first, so bad options fail before any request.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmClient, ArmError, new_session
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._cloud import (
+    CloudError,
+    arm_scope,
+    cloud_from_metadata,
+    is_metadata_url,
+    known_cloud,
+    with_authority,
+)
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._credential import (
+    AccessTokens,
+    credential_from_plan,
+    credential_plan,
+    describe,
+)
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RetryPolicy
+
+
+def check_connection_options(options):
+    """Validate what needs no network; returns the credential plan."""
+    if options.get('request_timeout') is not None and options['request_timeout'] <= 0:
+        raise InvalidOption('request_timeout', 'must be a positive number of seconds, got %s' % options['request_timeout'])
+    if options.get('max_retries') is not None and options['max_retries'] < 0:
+        raise InvalidOption('max_retries', 'must be 0 or more, got %s' % options['max_retries'])
+    if options.get('max_retry_delay') is not None and options['max_retry_delay'] < 0:
+        raise InvalidOption('max_retry_delay', 'must be 0 or more seconds, got %s' % options['max_retry_delay'])
+    cloud_environment = options.get('cloud_environment') or 'AzureCloud'
+    if not is_metadata_url(cloud_environment):
+        try:
+            known_cloud(cloud_environment)
+        except CloudError as exc:
+            raise InvalidOption('cloud_environment', str(exc))
+    elif not cloud_environment.lower().startswith('https://'):
+        raise InvalidOption('cloud_environment', 'a cloud metadata URL must use https, got %s' % cloud_environment)
+    return credential_plan(options)
+
+
+def arm_client_from_options(options, initial_token=None):
+    """An ArmClient for the cloud and credential the options describe."""
+    plan = check_connection_options(options)
+    transport = ArmClient(
+        new_session(options.get('ca_path')),
+        timeout=options.get('request_timeout') or 30.0,
+        policy=RetryPolicy(max_retries=_or(options.get('max_retries'), 5), max_delay=_or(options.get('max_retry_delay'), 60.0)),
+    )
+    cloud = with_authority(resolve_cloud(options.get('cloud_environment') or 'AzureCloud', transport), options.get('authority_host'))
+
+    def credential():
+        return credential_from_plan(plan, cloud, options.get('disable_instance_discovery'), options.get('ca_path'),
+                                    transport.timeout, transport.policy.max_retries, transport.policy.max_delay)
+
+    tokens = AccessTokens(credential, arm_scope(cloud), describe(plan), initial=initial_token)
+    return transport.bound_to(cloud.resource_manager, tokens)
+
+
+def resolve_cloud(cloud_environment, transport):
+    """A known cloud, or the cloud that a metadata URL describes (one anonymous GET)."""
+    if not is_metadata_url(cloud_environment):
+        return known_cloud(cloud_environment)
+    try:
+        return cloud_from_metadata(cloud_environment, transport.fetch_json(cloud_environment))
+    except ArmError as exc:
+        raise InvalidOption('cloud_environment', 'cannot read the cloud metadata at %s: %s' % (cloud_environment.split('?')[0], exc))
+    except CloudError as exc:
+        raise InvalidOption('cloud_environment', str(exc))
+
+
+def _or(value, default):
+    return default if value is None else value

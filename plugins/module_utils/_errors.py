@@ -1,0 +1,21 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's own exceptions, shared by module_utils and plugins."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class InvalidOption(ValueError):
+    """A task option that cannot be used; ``option`` is its (dotted) name. Raised before any API call."""
+
+    def __init__(self, option, reason):
+        super(InvalidOption, self).__init__('%s: %s' % (option, reason))
+        self.option = option
+        self.reason = reason
+
+
+class AuthenticationFailed(Exception):
+    """No access token could be obtained; the message says from where and why (never a secret)."""

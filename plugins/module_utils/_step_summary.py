@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure function: the step status of an update run at a glance.
+
+A run's progress is a tree of steps whose status bubbles up (a parent of an
+Error step is Error too), so the useful answers come from the deepest steps:
+the leaf counts, the Error steps with no Error below them, and the deepest
+InProgress step.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values import enum_key
+
+_CANONICAL_STATUS = {enum_key(status): status for status in ('Success', 'Error', 'InProgress', 'Unknown status')}
+
+
+def summarize_steps(update_run):
+    """Return the summary dict documented in the modules' RETURN ``summary``."""
+    properties = (update_run or {}).get('properties') or {}
+    root = properties.get('progress') if isinstance(properties.get('progress'), dict) else None
+    summary = {
+        'state': properties.get('state'),
+        'total_steps': 0,
+        'step_counts': {},
+        'failed_steps': [],
+        'in_progress_steps': [],
+        'current_step': None,
+    }
+    if root is None:
+        return summary
+    _visit(root, [], summary)
+    if summary['in_progress_steps']:
+        depth = max(len(brief['path']) for brief in summary['in_progress_steps'])
+        summary['current_step'] = next(brief for brief in summary['in_progress_steps'] if len(brief['path']) == depth)
+    return summary
+
+
+def _visit(step, parent_path, summary):
+    """Depth-first: record leaves and deepest Error/InProgress steps; return the statuses in this subtree."""
+    path = parent_path + [step.get('name') or '']
+    children = [child for child in (step.get('steps') or []) if isinstance(child, dict)]
+    below = set()
+    for child in children:
+        below |= _visit(child, path, summary)
+    status = _status(step)
+    if not children:
+        summary['total_steps'] += 1
+        summary['step_counts'][status] = summary['step_counts'].get(status, 0) + 1
+    if status == 'Error' and 'Error' not in below:
+        summary['failed_steps'].append(_step_brief(path, step, error=True))
+    if status == 'InProgress' and 'InProgress' not in below:
+        summary['in_progress_steps'].append(_step_brief(path, step))
+    return below | {status}
+
+
+def _status(step):
+    status = step.get('status')
+    if status is None or status == '':
+        return 'Unknown status'
+    return _CANONICAL_STATUS.get(enum_key(status), status)
+
+
+def _step_brief(path, step, error=False):
+    brief = {
+        'path': path,
+        'name': step.get('name'),
+        'description': step.get('description'),
+        'start_time_utc': step.get('startTimeUtc'),
+    }
+    if error:
+        brief['error_message'] = step.get('errorMessage')
+        brief['end_time_utc'] = step.get('endTimeUtc')
+    return brief

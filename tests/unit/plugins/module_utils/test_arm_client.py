@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ARM client against a fake HTTP session (the only mock: the HTTP boundary)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmClient, ArmError
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RetryPolicy
+
+BASE = 'https://management.example.test/'
+
+
+class Reply:
+    def __init__(self, status=200, body=None, headers=None, raw=None):
+        self.status_code = status
+        self.headers = CaseInsensitiveDict(headers or {})
+        self.headers.setdefault('x-ms-request-id', 'req-%d' % status)
+        self.content = raw if raw is not None else (json.dumps(body).encode() if body is not None else b'')
+        self.reason = 'reason'
+
+
+class FakeSession:
+    """Answers requests from a script of replies or exceptions; records what was sent."""
+
+    verify = True
+
+    def __init__(self, *script):
+        self.script = list(script)
+        self.sent = []
+
+    def request(self, method, url, data=None, headers=None, timeout=None):
+        self.sent.append(dict(method=method, url=url, data=json.loads(data) if data else None, headers=headers, timeout=timeout))
+        answer = self.script.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+class FakeTokens:
+    def __init__(self):
+        self.issued = 0
+
+    def token(self):
+        self.issued += 1
+        return 'token-%d' % self.issued
+
+    def invalidate(self):
+        self.issued += 100
+
+
+def client(*script, retries=3):
+    session = FakeSession(*script)
+    sleeps = []
+    arm = ArmClient(session, BASE, FakeTokens(), timeout=5, policy=RetryPolicy(max_retries=retries, max_delay=30), sleep=sleeps.append)
+    return arm, session, sleeps
+
+
+def arm_error(status, code, message='m'):
+    return Reply(status, {'error': {'code': code, 'message': message}}, {'x-ms-correlation-request-id': 'corr'})
+
+
+def test_get_sends_api_version_bearer_token_and_correlation_id():
+    arm, session, _sleeps = client(Reply(200, {'id': 'x'}))
+    assert arm.get('/subscriptions/s/thing', '2024-04-01') == {'id': 'x'}
+    sent = session.sent[0]
+    assert sent['url'] == BASE + 'subscriptions/s/thing?api-version=2024-04-01'
+    assert sent['headers']['Authorization'] == 'Bearer token-1'
+    assert sent['headers']['x-ms-correlation-request-id'] == arm.correlation_id
+    assert sent['timeout'] == 5
+
+
+def test_throttling_is_retried_after_the_servers_hint():
+    arm, session, sleeps = client(Reply(429, headers={'Retry-After': '7'}), Reply(200, {'ok': True}))
+    assert arm.get('/x', 'v') == {'ok': True}
+    assert sleeps == [7.0]
+    assert len(session.sent) == 2
+
+
+@pytest.mark.parametrize('status', [500, 502, 503, 504])
+def test_server_errors_are_retried_with_backoff(status):
+    arm, _session, sleeps = client(arm_error(status, 'InternalServerError'), Reply(200, {}))
+    assert arm.get('/x', 'v') == {}
+    assert len(sleeps) == 1 and 0 < sleeps[0] <= 1.0
+
+
+def test_exhausted_retries_fail_with_the_arm_error_and_ids():
+    arm, session, sleeps = client(*[arm_error(503, 'ServiceUnavailable', 'busy')] * 4, retries=3)
+    with pytest.raises(ArmError) as error:
+        arm.get('/x', 'v')
+    assert len(session.sent) == 4 and len(sleeps) == 3
+    assert error.value.status == 503 and error.value.code == 'ServiceUnavailable'
+    assert error.value.request_id == 'req-503' and error.value.correlation_id == 'corr'
+    assert str(error.value) == ('GET https://management.example.test/x failed: HTTP 503 ServiceUnavailable: busy (gave up after 4 attempts) '
+                                '(request id req-503, correlation id corr)')
+
+
+def test_dropped_connections_and_timeouts_are_retried():
+    arm, _session, sleeps = client(requests.exceptions.ConnectionError('reset'), requests.exceptions.ReadTimeout('slow'), Reply(200, {'a': 1}))
+    assert arm.put('/x', 'v', {'a': 1}) == {'a': 1}
+    assert len(sleeps) == 2
+
+
+def test_a_timeout_that_persists_fails_cleanly():
+    arm, _session, _sleeps = client(*[requests.exceptions.ReadTimeout('slow')] * 2, retries=1)
+    with pytest.raises(ArmError) as error:
+        arm.get('/x', 'v')
+    assert error.value.code == 'Timeout'
+    assert 'no answer within 5 seconds (request_timeout) (gave up after 2 attempts)' in str(error.value)
+    assert error.value.correlation_id == arm.correlation_id
+
+
+def test_a_malformed_body_is_retried_then_reported():
+    arm, _session, _sleeps = client(Reply(200, raw=b'{"id": "/sub'), Reply(200, raw=b'<html>'), retries=1)
+    with pytest.raises(ArmError) as error:
+        arm.get('/x', 'v')
+    assert error.value.code == 'MalformedResponse'
+    assert 'not valid JSON' in str(error.value)
+
+
+def test_client_errors_are_not_retried():
+    arm, session, sleeps = client(arm_error(400, 'InvalidRequestContent', 'bad body'))
+    with pytest.raises(ArmError) as error:
+        arm.put('/x', 'v', {})
+    assert (error.value.status, error.value.code, error.value.message) == (400, 'InvalidRequestContent', 'bad body')
+    assert len(session.sent) == 1 and sleeps == []
+
+
+def test_an_expired_token_is_refreshed_once():
+    arm, session, _sleeps = client(arm_error(401, 'ExpiredAuthenticationToken'), Reply(200, {'ok': 1}))
+    assert arm.get('/x', 'v') == {'ok': 1}
+    assert session.sent[0]['headers']['Authorization'] != session.sent[1]['headers']['Authorization']
+
+
+def test_a_token_refused_twice_fails():
+    arm, _session, _sleeps = client(arm_error(401, 'ExpiredAuthenticationToken'), arm_error(401, 'ExpiredAuthenticationToken', 'expired'))
+    with pytest.raises(ArmError) as error:
+        arm.get('/x', 'v')
+    assert error.value.status == 401
+
+
+def test_get_optional_is_none_for_a_missing_resource_only():
+    arm, _session, _sleeps = client(arm_error(404, 'ResourceNotFound'), arm_error(404, 'ParentResourceNotFound'))
+    assert arm.get_optional('/x', 'v') is None
+    with pytest.raises(ArmError):
+        arm.get_optional('/x', 'v')
+
+
+def test_lists_follow_next_link():
+    arm, session, _sleeps = client(Reply(200, {'value': [1, 2], 'nextLink': BASE + 'x?page=2'}), Reply(200, {'value': [3]}))
+    assert list(arm.list('/x', 'v')) == [1, 2, 3]
+    assert session.sent[1]['url'] == BASE + 'x?page=2'
+
+
+def test_a_next_link_to_another_host_is_refused_before_sending_the_token():
+    arm, session, _sleeps = client(Reply(200, {'value': [1], 'nextLink': 'https://evil.test/x'}))
+    with pytest.raises(ArmError, match='refusing to send credentials'):
+        list(arm.list('/x', 'v'))
+    assert len(session.sent) == 1
+
+
+def test_delete_follows_azure_async_operation_to_success():
+    operation = BASE + 'operations/1?api-version=v'
+    arm, session, sleeps = client(
+        Reply(202, headers={'Azure-AsyncOperation': operation, 'Retry-After': '2'}),
+        Reply(200, {'status': 'InProgress'}, {'Retry-After': '3'}),
+        Reply(200, {'status': 'Succeeded'}),
+    )
+    assert arm.delete('/x', 'v') == 202
+    assert [sent['url'] for sent in session.sent[1:]] == [operation, operation]
+    assert sleeps == [2.0, 3.0]
+
+
+def test_a_failed_operation_reports_its_error():
+    arm, _session, _sleeps = client(
+        Reply(202, headers={'Azure-AsyncOperation': BASE + 'op'}),
+        Reply(200, {'status': 'Failed', 'error': {'code': 'DeleteFailed', 'message': 'locked'}}),
+    )
+    with pytest.raises(ArmError) as error:
+        arm.delete('/x', 'v')
+    assert (error.value.code, error.value.message) == ('DeleteFailed', 'locked')
+
+
+def test_an_operation_that_outlasts_the_timeout_fails():
+    arm, _session, _sleeps = client(Reply(202, headers={'Location': BASE + 'op', 'Retry-After': '10'}))
+    with pytest.raises(ArmError) as error:
+        arm.delete('/x', 'v', operation_timeout=5)
+    assert error.value.code == 'OperationTimeout'
+
+
+def test_delete_without_an_operation_is_done():
+    arm, session, _sleeps = client(Reply(204))
+    assert arm.delete('/x', 'v') == 204
+    assert len(session.sent) == 1
+
+
+def test_metadata_is_fetched_without_a_token():
+    arm, session, _sleeps = client(Reply(200, {'authentication': {}}))
+    assert arm.fetch_json('https://other.test/metadata/endpoints?api-version=2015-01-01') == {'authentication': {}}
+    assert 'Authorization' not in session.sent[0]['headers']

@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values import (
+    InvalidValue,
+    datetime_key,
+    datetime_ticks,
+    enum_key,
+    location_key,
+)
+
+
+@pytest.mark.parametrize('left, right', [
+    ('2022-04-06T01:36:33.3876751+00:00', '2022-04-06T01:36:33.3876751Z'),
+    ('2022-04-06T13:58:42.969006+00:00', '2022-04-06T13:58:42.9690060Z'),
+    ('2022-04-06T13:58:42Z', '2022-04-06T13:58:42.0000000+00:00'),
+    ('2022-04-06T15:58:42+02:00', '2022-04-06T13:58:42Z'),
+    ('2022-04-05T23:58:42-14:00', '2022-04-06T13:58:42Z'),
+    ('2022-04-06 13:58:42+00:00', '2022-04-06T13:58:42Z'),
+    ('2022-04-06T13:58:42', '2022-04-06T13:58:42Z'),
+    ('2022-04-06T13:58:42.12345678Z', '2022-04-06T13:58:42.1234567Z'),
+    ('2022-04-06t13:58:42.5z', '2022-04-06T13:58:42.5000000+0000'),
+])
+def test_date_times_denoting_the_same_tick_are_equal(left, right):
+    assert datetime_ticks(left) == datetime_ticks(right)
+
+
+def test_date_times_one_tick_apart_differ():
+    assert datetime_ticks('2022-04-06T01:36:33.3876751Z') - datetime_ticks('2022-04-06T01:36:33.3876750Z') == 1
+
+
+def test_ticks_count_from_the_unix_epoch():
+    assert datetime_ticks('1970-01-01T00:00:01Z') == 10 ** 7
+
+
+@pytest.mark.parametrize('value', ['yesterday', '2022-04-06', '2022-13-01T00:00:00Z', '2022-02-30T00:00:00Z',
+                                   '2022-04-06T25:00:00Z', '2022-04-06T10:00:00+25:00', '', '2022-04-06T10:00Z'])
+def test_malformed_date_times_are_rejected(value):
+    with pytest.raises(InvalidValue):
+        datetime_ticks(value)
+
+
+def test_non_strings_are_not_date_times():
+    with pytest.raises(InvalidValue, match='expected a date-time string'):
+        datetime_ticks(20220406)
+
+
+def test_empty_date_time_is_its_own_key():
+    assert datetime_key('') == ''
+    assert datetime_key(None) is None
+
+
+@pytest.mark.parametrize('left, right', [('West US', 'westus'), ('westus2', 'West US 2'), ('EASTUS', 'East US')])
+def test_locations_compare_as_arm_does(left, right):
+    assert location_key(left) == location_key(right)
+
+
+def test_different_locations_differ():
+    assert location_key('West US') != location_key('West US 2')
+
+
+def test_enum_values_compare_case_insensitively():
+    assert enum_key('InProgress') == enum_key('inprogress') == enum_key(' INPROGRESS ')

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import pytest
+
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._credential import AccessTokens, credential_plan, describe
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import AuthenticationFailed, InvalidOption
+
+SP = dict(client_id='app', secret='s3cret', tenant='tenant')
+
+
+@pytest.mark.parametrize('options, kind', [
+    (dict(SP), 'client_secret'),
+    (dict(SP, auth_source='env'), 'client_secret'),
+    (dict(client_id='app', tenant='t', client_certificate_path='/c.pem'), 'client_certificate'),
+    (dict(client_id='app', tenant='t', federated_token_file='/token'), 'workload_identity'),
+    (dict(auth_source='workload_identity', client_id='app', tenant='t', federated_token_file='/token'), 'workload_identity'),
+    (dict(SP, auth_source='cli'), 'azure_cli'),
+    (dict(SP, auth_source='msi'), 'managed_identity'),
+    ({}, 'managed_identity_or_cli'),
+    (dict(client_id='app'), 'managed_identity_or_cli'),
+])
+def test_the_options_choose_the_credential(options, kind):
+    assert credential_plan(options).kind == kind
+
+
+@pytest.mark.parametrize('options, option, words', [
+    (dict(auth_source='env'), 'client_id', 'AZURE_CLIENT_ID'),
+    (dict(auth_source='env', client_id='app'), 'tenant', 'AZURE_TENANT'),
+    (dict(auth_source='env', client_id='app', tenant='t'), 'secret', 'AZURE_SECRET'),
+    (dict(client_id='app', secret='s'), 'tenant', 'AZURE_TENANT_ID'),
+    (dict(SP, client_certificate_path='/c.pem'), 'secret', 'set only one'),
+    (dict(auth_source='workload_identity', client_id='app', tenant='t'), 'federated_token_file', 'AZURE_FEDERATED_TOKEN_FILE'),
+])
+def test_incomplete_or_conflicting_credentials_name_the_option(options, option, words):
+    with pytest.raises(InvalidOption) as error:
+        credential_plan(options)
+    assert error.value.option == option
+    assert words in str(error.value)
+
+
+def test_the_description_never_contains_the_secret():
+    text = describe(credential_plan(SP))
+    assert 's3cret' not in text
+    assert 'client id app' in text and 'tenant tenant' in text
+
+
+Token = namedtuple('Token', ['token', 'expires_on'])
+
+
+class FakeCredential:
+    def __init__(self, tokens):
+        self.tokens = list(tokens)
+        self.scopes = []
+
+    def get_token(self, scope):
+        self.scopes.append(scope)
+        return self.tokens.pop(0)
+
+
+def test_a_valid_initial_token_is_used_without_a_credential():
+    tokens = AccessTokens(lambda: pytest.fail('no credential expected'), 'scope/.default', 'x', initial=('given', 10_000), clock=lambda: 1_000)
+    assert tokens.token() == 'given'
+    assert tokens.acquired == 0
+
+
+def test_an_expired_initial_token_is_never_used():
+    credential = FakeCredential([Token('fresh', 20_000)])
+    tokens = AccessTokens(lambda: credential, 'scope/.default', 'x', initial=('old', 1_050), clock=lambda: 1_000)
+    assert tokens.token() == 'fresh'
+    assert credential.scopes == ['scope/.default']
+
+
+def test_tokens_are_reused_until_close_to_expiry():
+    now = [1_000]
+    credential = FakeCredential([Token('one', 2_000), Token('two', 9_000)])
+    tokens = AccessTokens(lambda: credential, 's', 'x', clock=lambda: now[0])
+    assert [tokens.token(), tokens.token()] == ['one', 'one']
+    now[0] = 1_900
+    assert tokens.token() == 'two'
+
+
+def test_invalidate_builds_a_new_credential():
+    built = []
+
+    def factory():
+        built.append(FakeCredential([Token('t%d' % len(built), 9_999)]))
+        return built[-1]
+
+    tokens = AccessTokens(factory, 's', 'x', clock=lambda: 0)
+    assert tokens.token() == 't0'
+    tokens.invalidate()
+    assert tokens.token() == 't1'
+    assert len(built) == 2
+
+
+def test_authentication_errors_become_one_readable_failure():
+    from azure.core.exceptions import ClientAuthenticationError
+
+    class Refusing:
+        def get_token(self, scope):
+            raise ClientAuthenticationError(message='AADSTS7000215: Invalid client secret provided.\nTrace ID: 1\n\nmore')
+
+    tokens = AccessTokens(Refusing, 's', 'service principal with a client secret, client id app', clock=lambda: 0)
+    with pytest.raises(AuthenticationFailed) as error:
+        tokens.token()
+    assert str(error.value) == ('authentication failed (service principal with a client secret, client id app): '
+                                'AADSTS7000215: Invalid client secret provided. Trace ID: 1 more')
