@@ -49,10 +49,11 @@ sanity: venv
 	    --python $$($(VPY) -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
 
 units: collection
-	$(TEST_ENV) $(VPY) -m pytest tests/unit tests/emulator/tests $(PYTEST_ARGS)
+	$(TEST_ENV) $(VPY) -m pytest tests/unit $(PYTEST_ARGS)
+	$(TEST_ENV) $(VPY) -m pytest tests/emulator/tests $(PYTEST_ARGS)
 
 integration: collection
-	$(TEST_ENV) $(VPY) -m pytest tests/integration $(PYTEST_ARGS)
+	$(TEST_ENV) $(VPY) -m pytest -p hci_arm_emulator.pytest_plugin tests/integration $(PYTEST_ARGS)
 
 lint: collection
 	$(TEST_ENV) $(BIN)/ansible-lint --profile production

@@ -174,18 +174,18 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# These examples run as written against the collection's ARM emulator
-# (`make demo` starts it; `python -m hci_arm_emulator serve` prints the environment to export).
+# These examples run as written against the collection's ARM emulator and its default fleet
+# (`python -m hci_arm_emulator serve` prints the environment to export; see tests/emulator/README.md).
 # Authentication comes from the environment variables an AWX Azure credential sets:
 # AZURE_SUBSCRIPTION_ID, AZURE_CLIENT_ID, AZURE_SECRET, AZURE_TENANT, AZURE_CLOUD_ENVIRONMENT.
 
 - name: Record a finished update run with its step tree
   hcifleet.azure_hci.azure_hci_updaterun:
-    resource_group: rg-hci-eastus
-    cluster_name: hci-eastus-01
-    update_name: Solution10.2411.0.24
+    resource_group: rg-hcifleet-wus2-01
+    cluster_name: hci-wus2-004
+    update_name: Solution10.2408.1.9
     name: run-2024-11-20
-    location: eastus
+    location: westus2
     run_state: Succeeded
     time_started: "2024-11-20T01:36:33.3876751Z"
     progress:
@@ -204,9 +204,9 @@ EXAMPLES = r'''
 
 - name: Mark the run failed; every other property and step is kept as it is
   hcifleet.azure_hci.azure_hci_updaterun:
-    resource_group: rg-hci-eastus
-    cluster_name: hci-eastus-01
-    update_name: Solution10.2411.0.24
+    resource_group: rg-hcifleet-wus2-01
+    cluster_name: hci-wus2-004
+    update_name: Solution10.2408.1.9
     name: run-2024-11-20
     run_state: Failed
 
@@ -222,9 +222,9 @@ EXAMPLES = r'''
   block:
     - name: Remove the update run record
       hcifleet.azure_hci.azure_hci_updaterun:
-        resource_group: rg-hci-eastus
-        cluster_name: hci-eastus-01
-        update_name: Solution10.2411.0.24
+        resource_group: rg-hcifleet-wus2-01
+        cluster_name: hci-wus2-004
+        update_name: Solution10.2408.1.9
         name: run-2024-11-20
         state: absent
 '''
