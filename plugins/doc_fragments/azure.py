@@ -105,6 +105,13 @@ options:
         C(Retry-After).
     type: float
     default: 60
+  access_token:
+    description:
+      - An ARM access token acquired once for many tasks, as returned by M(hcifleet.azure_hci.azure_hci_token), so that
+        a fleet run does not request a token per cluster per task. Never logged.
+      - It is used until it expires (its C(exp) claim) or ARM refuses it; then the credential the other options
+        describe gets a fresh one, so long runs survive token expiry.
+    type: str
 '''
 
     SUBSCRIPTION = r'''

@@ -38,6 +38,11 @@ AUTH_OPTIONS = {
     'max_retry_delay': dict(type='float', default=60.0, env=[]),
 }
 
+# Modules only: a token acquired once per play (hcifleet.azure_hci.azure_hci_token) instead of one per task.
+TOKEN_OPTIONS = {
+    'access_token': dict(type='str', no_log=True, env=[]),
+}
+
 SUBSCRIPTION_OPTIONS = {
     'subscription_id': dict(type='str', env=['AZURE_SUBSCRIPTION_ID']),
 }
@@ -57,8 +62,10 @@ def argument_spec(table):
     return spec
 
 
-def auth_argument_spec():
-    """The shared authentication/connection options plus subscription_id, for modules."""
+def auth_argument_spec(subscription=True):
+    """The shared authentication/connection options (plus subscription_id), for modules."""
     spec = argument_spec(AUTH_OPTIONS)
-    spec.update(argument_spec(SUBSCRIPTION_OPTIONS))
+    spec.update(argument_spec(TOKEN_OPTIONS))
+    if subscription:
+        spec.update(argument_spec(SUBSCRIPTION_OPTIONS))
     return spec

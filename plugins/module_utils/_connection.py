@@ -25,6 +25,7 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._credential imp
     credential_from_plan,
     credential_plan,
     describe,
+    token_expiry,
 )
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RetryPolicy
@@ -49,9 +50,17 @@ def check_connection_options(options):
     return credential_plan(options)
 
 
-def arm_client_from_options(options, initial_token=None):
-    """An ArmClient for the cloud and credential the options describe."""
+def arm_client_from_options(options):
+    """An ArmClient for the cloud and credential the options describe.
+
+    A given access_token is used until it expires (its JWT 'exp') or ARM
+    refuses it; then the configured credential gets a fresh one.
+    """
     plan = check_connection_options(options)
+    initial_token = None
+    if options.get('access_token'):
+        expiry = token_expiry(options['access_token'])
+        initial_token = (options['access_token'], expiry if expiry is not None else float('inf'))
     transport = ArmClient(
         new_session(options.get('ca_path')),
         timeout=options.get('request_timeout') or 30.0,

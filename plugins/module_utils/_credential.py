@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import json
 import time
 from collections import namedtuple
 
@@ -27,6 +29,7 @@ KIND_DESCRIPTIONS = {
     'managed_identity': 'managed identity',
     'azure_cli': 'Azure CLI login',
     'managed_identity_or_cli': 'managed identity, then Azure CLI login',
+    'access_token_only': 'the access_token option',
 }
 # Refresh a little before expiry so a token never expires in flight.
 EXPIRY_MARGIN_SECONDS = 120
@@ -65,6 +68,8 @@ def credential_plan(options):
     if client_id and token_file:
         _require(options, ('tenant',), source)
         return plan('workload_identity')
+    if options.get('access_token'):
+        return plan('access_token_only')
     return plan('managed_identity_or_cli')
 
 
@@ -91,6 +96,9 @@ def describe(plan):
 
 def credential_from_plan(plan, cloud, disable_instance_discovery=None, ca_path=None, timeout=30.0, max_retries=5, max_retry_delay=60.0):
     """The azure-identity credential for a plan (imports azure.identity)."""
+    if plan.kind == 'access_token_only':
+        raise AuthenticationFailed('the access_token expired or was refused, and no credential is configured to get a new one '
+                                   '(set client_id/secret/tenant, the AZURE_* variables, or auth_source)')
     from azure import identity  # pylint: disable=import-outside-toplevel  # heavy; only when a token is needed
 
     if disable_instance_discovery is None:
@@ -170,6 +178,22 @@ class AccessTokens:
             raise AuthenticationFailed('authentication failed (%s): %s' % (self.description, exc))
         self.acquired += 1
         return access.token, float(access.expires_on)
+
+
+def token_expiry(token):
+    """The expiry (epoch seconds) of a JWT access token from its 'exp' claim, or None if it is not a JWT.
+
+    Read without verifying the signature: it only decides when to stop using a
+    token we were given, never whether to trust it (ARM does that).
+    """
+    parts = token.split('.') if isinstance(token, str) else []
+    if len(parts) != 3:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + '=' * (-len(parts[1]) % 4)).decode('utf-8'))
+        return float(claims['exp'])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _first_line(exc):

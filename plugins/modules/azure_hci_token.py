@@ -1,0 +1,101 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: azure_hci_token
+short_description: Get one ARM access token to share across the tasks of a fleet run
+version_added: 0.1.0
+description:
+  - Acquires an Azure Resource Manager access token with the credential the options describe, so that the
+    collection's other modules can take it through their O(hcifleet.azure_hci.azure_hci_updaterun#module:access_token)
+    option instead of each task requesting its own token from Microsoft Entra ID.
+  - Run it once per play (C(run_once)) and pass the result with C(module_defaults); the
+    M(hcifleet.azure_hci.azure_hci_updaterun) and M(hcifleet.azure_hci.azure_hci_updaterun_info) modules use it until
+    it expires and then get a fresh token with their own credential options, so long runs survive expiry.
+  - The result is always hidden from output (as with C(no_log)), because it carries a bearer token. The token lives
+    only in the registered variable, in memory; nothing is written to disk.
+author:
+  - hcifleet maintainers (@hcifleet)
+extends_documentation_fragment:
+  - hcifleet.azure_hci.azure
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying the target.
+    support: full
+    details:
+      - Acquiring a token changes nothing, so it also runs in check mode.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: none
+  action_group:
+    description: Use C(group/hcifleet.azure_hci.azure) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - hcifleet.azure_hci.azure
+options: {}
+notes:
+  - The token grants what the credential grants until it expires (typically 60 to 90 minutes). Do not print,
+    store or pass it anywhere else than to this collection's modules.
+seealso:
+  - module: hcifleet.azure_hci.azure_hci_updaterun
+  - module: hcifleet.azure_hci.azure_hci_updaterun_info
+'''
+
+EXAMPLES = r'''
+- name: Reconcile a fleet with one token
+  hosts: hci_clusters
+  gather_facts: false
+  tasks:
+    - name: Get one ARM token for every cluster
+      hcifleet.azure_hci.azure_hci_token:
+      run_once: true
+      register: arm
+
+    - name: Read the update runs of each cluster with that token
+      hcifleet.azure_hci.azure_hci_updaterun_info:
+        access_token: "{{ arm.access_token }}"
+        subscription_id: "{{ azure_hci_subscription_id }}"
+        resource_group: "{{ azure_hci_resource_group }}"
+        cluster_name: "{{ azure_hci_cluster_name }}"
+'''
+
+RETURN = r'''
+access_token:
+  description: The bearer token for ARM. Hidden from output.
+  returned: success
+  type: str
+  sample: eyJ0eXAiOiJKV1QiLCJhbGciOi...
+expires_on:
+  description: When the token expires, in seconds since 1970-01-01 UTC.
+  returned: success
+  type: int
+  sample: 1767225600
+resource_manager:
+  description: The ARM endpoint of the cloud the token is for.
+  returned: success
+  type: str
+  sample: https://management.azure.com/
+'''
+
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module import MODULE_ERRORS, AzureModule
+
+
+def main():
+    azure = AzureModule(argument_spec={}, subscription=False, supports_check_mode=True)
+    try:
+        client = azure.client()
+        token = client.tokens.token()
+    except MODULE_ERRORS as exc:
+        azure.fail(exc)
+    else:
+        azure.exit(changed=False, access_token=token, expires_on=int(client.tokens.expires_on), resource_manager=client.base_url)
+
+
+if __name__ == '__main__':
+    main()
