@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure functions: one cluster's outcome, and the fleet summary built from all of them.
+
+Used by the update_runs role through the filter plugins in plugins/filter/.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values import InvalidValue, datetime_key
+
+NO_RUNS = 'NoRuns'
+TASK_FAILED = 'TaskFailed'
+
+
+def cluster_outcome(cluster, runs, changed=False, error=None):
+    """What the fleet summary needs about one cluster.
+
+    ``runs`` are items with update_name, name, update_run and summary (as the
+    info module returns them, or built from the module's result). The cluster's
+    state is that of its most recently started run.
+    """
+    latest = _latest(runs)
+    error = failure_message(error)
+    outcome = dict(cluster, changed=bool(changed), error=error, runs=len(runs))
+    if error:
+        outcome.update(state=TASK_FAILED, update_name=None, run_name=None, failed_steps=[], current_step=None)
+        return outcome
+    if latest is None:
+        outcome.update(state=NO_RUNS, update_name=None, run_name=None, failed_steps=[], current_step=None)
+        return outcome
+    summary = latest['summary']
+    outcome.update(
+        state=summary.get('state') or 'Unknown',
+        update_name=latest.get('update_name'),
+        run_name=latest.get('name'),
+        failed_steps=[dict(path=step['path'], name=step['name'], error_message=step.get('error_message')) for step in summary.get('failed_steps') or []],
+        current_step=(summary.get('current_step') or {}).get('path'),
+    )
+    return outcome
+
+
+def _latest(runs):
+    def started(item):
+        properties = (item.get('update_run') or {}).get('properties') or {}
+        try:
+            return datetime_key(properties.get('timeStarted')) or 0
+        except InvalidValue:
+            return 0
+    return max(runs, key=started) if runs else None
+
+
+def fleet_summary(outcomes, hostnames=None):
+    """Counts, changed clusters and failed clusters with their failed steps.
+
+    ``outcomes`` may hold None for a host that recorded nothing (it failed before
+    the role could record an outcome); ``hostnames`` names those hosts.
+    """
+    hostnames = list(hostnames or [])
+    clusters = []
+    for index, outcome in enumerate(outcomes):
+        if not outcome:
+            name = hostnames[index] if index < len(hostnames) else 'host %d' % index
+            outcome = dict(cluster_name=name, host=name, changed=False, state=TASK_FAILED, runs=0, failed_steps=[],
+                           error='no outcome was recorded (the host failed before the role finished)', current_step=None)
+        clusters.append(outcome)
+    by_state = {}
+    for outcome in clusters:
+        by_state[outcome['state']] = by_state.get(outcome['state'], 0) + 1
+    failed = [outcome for outcome in clusters if outcome['state'] in ('Failed', TASK_FAILED)]
+    total = len(clusters)
+    return dict(
+        clusters=total,
+        changed=sorted(outcome['cluster_name'] for outcome in clusters if outcome.get('changed')),
+        changed_count=sum(1 for outcome in clusters if outcome.get('changed')),
+        by_state=dict(sorted(by_state.items())),
+        failed_count=len(failed),
+        failed_percent=round(100.0 * len(failed) / total, 1) if total else 0.0,
+        failed_clusters=[_failure(outcome) for outcome in sorted(failed, key=lambda item: item['cluster_name'])],
+        outcomes=sorted(clusters, key=lambda item: (item.get('subscription_id') or '', item.get('resource_group') or '', item['cluster_name'])),
+    )
+
+
+def _failure(outcome):
+    return dict(
+        cluster_name=outcome['cluster_name'],
+        resource_group=outcome.get('resource_group'),
+        subscription_id=outcome.get('subscription_id'),
+        reason='the update run failed' if outcome['state'] == 'Failed' else 'the task failed',
+        error=outcome.get('error'),
+        update_name=outcome.get('update_name'),
+        run_name=outcome.get('run_name'),
+        failed_steps=outcome.get('failed_steps') or [],
+    )
+
+
+def fleet_summary_markdown(summary, title='Update runs: fleet summary', clusters_table=True):
+    """The summary as Markdown tables people read (the per-cluster table is optional: long for big fleets)."""
+    lines = ['# %s' % title, '']
+    lines.append('%d clusters, %d changed, %d failed (%.1f%%).' % (summary['clusters'], summary['changed_count'], summary['failed_count'],
+                                                                   summary['failed_percent']))
+    lines += ['', '| State | Clusters |', '|---|---:|']
+    lines += ['| %s | %d |' % (_cell(state), count) for state, count in summary['by_state'].items()]
+    if summary['failed_clusters']:
+        lines += ['', '## Failed clusters', '', '| Cluster | Resource group | Update run | Failed step | Error |', '|---|---|---|---|---|']
+        for failure in summary['failed_clusters']:
+            run = '%s/%s' % (failure['update_name'], failure['run_name']) if failure['update_name'] else ''
+            steps = failure['failed_steps'] or [dict(path=[], error_message=failure['error'])]
+            for step in steps:
+                lines.append('| %s | %s | %s | %s | %s |' % (_cell(failure['cluster_name']), _cell(failure['resource_group']), _cell(run),
+                                                             _cell(' / '.join(step['path'])), _cell(step.get('error_message'))))
+    if not clusters_table:
+        return '\n'.join(lines) + '\n'
+    lines += ['', '## Clusters', '', '| Cluster | Resource group | State | Changed | Current step |', '|---|---|---|---|---|']
+    for outcome in summary['outcomes']:
+        lines.append('| %s | %s | %s | %s | %s |' % (_cell(outcome['cluster_name']), _cell(outcome.get('resource_group')), _cell(outcome['state']),
+                                                     'yes' if outcome.get('changed') else 'no', _cell(' / '.join(outcome.get('current_step') or []))))
+    return '\n'.join(lines) + '\n'
+
+
+def failure_message(failed):
+    """A readable message from a failed task result (a loop's failed items included), or the text given."""
+    if not isinstance(failed, dict):
+        return str(failed) if failed else None
+    messages = [item.get('msg') for item in failed.get('results') or [] if isinstance(item, dict) and item.get('failed') and item.get('msg')]
+    return '; '.join(messages) if messages else failed.get('msg') or 'the task failed'
+
+
+def _cell(value):
+    text = '' if value is None else str(value)
+    return text.replace('|', '\\|').replace('\r', ' ').replace('\n', ' ')

@@ -1,0 +1,203 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The update_runs role across a fleet of emulated clusters, through ansible-playbook."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from hci_arm_emulator import FleetConfig
+
+from .conftest import arm_writes, update_run_path
+
+ROLE_PLAY = '''
+- name: Update runs across the fleet
+  hosts: all
+  gather_facts: false
+  roles:
+    - role: hcifleet.azure_hci.update_runs
+'''
+
+
+def static_inventory(emulator, tmp_path, extra_hosts=None, group_vars=None):
+    """The emulator's clusters as a static inventory with the host variables the inventory plugin sets."""
+    hosts = {}
+    for cluster in emulator.clusters():
+        hosts[cluster['name']] = dict(azure_hci_subscription_id=cluster['subscription_id'], azure_hci_resource_group=cluster['resource_group'],
+                                      azure_hci_cluster_name=cluster['name'], azure_hci_location=cluster['location'])
+    hosts.update(extra_hosts or {})
+    inventory = {'all': {'hosts': hosts, 'vars': dict({'ansible_connection': 'local'}, **(group_vars or {}))}}
+    path = tmp_path / 'inventory.yml'
+    path.write_text(yaml.safe_dump(inventory), encoding='utf-8')
+    return str(path)
+
+
+def expected_states(emulator):
+    """The state of each cluster's most recently started run, straight from the emulator's store."""
+    states = {}
+    for cluster in emulator.clusters():
+        runs = [resource for resource in emulator.store.all_resources()
+                if resource['type'].endswith('updateRuns') and '/clusters/%s/' % cluster['name'] in resource['id']]
+        latest = max(runs, key=lambda run: run['properties'].get('timeStarted', '')) if runs else None
+        states[cluster['name']] = latest['properties']['state'] if latest else 'NoRuns'
+    return states
+
+
+def summary_of(tmp_path):
+    return json.loads((tmp_path / 'update_runs_report' / 'update_runs_summary.json').read_text(encoding='utf-8'))
+
+
+def test_report_mode_summarises_the_fleet_and_writes_nothing_to_arm(ansible, tmp_path):
+    emulator = ansible.emulator
+    inventory = static_inventory(emulator, tmp_path)
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(ROLE_PLAY, encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory, env={'ANSIBLE_SHOW_CUSTOM_STATS': '1'})
+    assert outcome.returncode == 0, outcome
+    summary = summary_of(tmp_path)
+    states = expected_states(emulator)
+    assert summary['clusters'] == len(states)
+    assert {outcome['cluster_name']: outcome['state'] for outcome in summary['outcomes']} == states
+    failed = sorted(name for name, state in states.items() if state == 'Failed')
+    assert [failure['cluster_name'] for failure in summary['failed_clusters']] == failed
+    assert all(failure['failed_steps'] and failure['failed_steps'][0]['error_message'] for failure in summary['failed_clusters'])
+    markdown = (tmp_path / 'update_runs_report' / 'update_runs_summary.md').read_text(encoding='utf-8')
+    assert '## Failed clusters' in markdown and failed[0] in markdown
+    assert 'CUSTOM STATS' in outcome.stdout and 'update_runs_summary' in outcome.stdout
+    assert arm_writes(emulator) == []
+    token_requests = [entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token')]
+    assert len(token_requests) == 1
+
+
+def desired_vars(update, run_name):
+    return {
+        'update_runs_mode': 'reconcile',
+        'update_runs_desired': [{'update_name': update, 'name': run_name, 'run_state': 'Succeeded', 'duration': 'PT2H'}],
+    }
+
+
+def test_reconcile_changes_drift_once_then_nothing_and_check_mode_writes_nothing(ansible, tmp_path):
+    emulator = ansible.emulator
+    emulator.reset(FleetConfig(clusters=4, resource_groups=2, subscriptions=1, seed=7, updates_per_cluster=2))
+    clusters = emulator.clusters()
+    update = next(resource['name'] for resource in emulator.store.all_resources()
+                  if resource['type'].endswith('/updates') and '/clusters/%s/' % clusters[0]['name'] in resource['id'] + '/')
+    # every cluster of this fleet has the update? only give the desired run to clusters that do
+    with_update = [cluster for cluster in clusters if emulator.get_resource(update_run_path(cluster, update, 'x').rsplit('/updateRuns/', 1)[0])]
+    hosts = {cluster['name']: desired_vars(update, 'fleet-run') for cluster in with_update}
+    inventory = static_inventory(emulator, tmp_path)
+    host_vars = tmp_path / 'host_vars'
+    host_vars.mkdir()
+    for name, values in hosts.items():
+        (host_vars / ('%s.yml' % name)).write_text(yaml.safe_dump(values), encoding='utf-8')
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(ROLE_PLAY, encoding='utf-8')
+
+    checked = ansible.run(str(playbook), '--check', '--diff', inventory=inventory)
+    assert checked.returncode == 0, checked
+    assert arm_writes(emulator) == []
+    assert summary_of(tmp_path)['changed_count'] == len(with_update)
+    assert '+    "run_state": "Succeeded"' in checked.stdout
+
+    first = ansible.run(str(playbook), inventory=inventory)
+    assert first.returncode == 0, first
+    assert sorted(summary_of(tmp_path)['changed']) == sorted(cluster['name'] for cluster in with_update)
+    for cluster in with_update:
+        assert emulator.get_resource(update_run_path(cluster, update, 'fleet-run'))['properties']['duration'] == 'PT2H'
+
+    mark = emulator.last_request_seq()
+    second = ansible.run(str(playbook), inventory=inventory)
+    assert second.returncode == 0, second
+    assert summary_of(tmp_path)['changed_count'] == 0
+    assert arm_writes(emulator, since=mark) == []
+
+
+def test_a_failing_cluster_does_not_stop_the_others_and_the_gate_fails_the_play(ansible, tmp_path):
+    emulator = ansible.emulator
+    ghost = {'hci-ghost-999': dict(azure_hci_subscription_id=emulator.subscription_id, azure_hci_resource_group='rg-hcifleet-wus2-01',
+                                   azure_hci_cluster_name='hci-ghost-999')}
+    inventory = static_inventory(emulator, tmp_path, extra_hosts=ghost, group_vars={'update_runs_max_failed_percent': 10})
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(ROLE_PLAY, encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory)
+    assert outcome.returncode != 0
+    summary = summary_of(tmp_path)
+    assert summary['clusters'] == len(emulator.clusters()) + 1
+    ghost_failure = next(failure for failure in summary['failed_clusters'] if failure['cluster_name'] == 'hci-ghost-999')
+    assert ghost_failure['reason'] == 'the task failed'
+    assert "cluster 'hci-ghost-999' not found" in ghost_failure['error']
+    others = [item for item in summary['outcomes'] if item['cluster_name'] != 'hci-ghost-999']
+    assert all(item['state'] != 'TaskFailed' for item in others)
+    assert 'more than update_runs_max_failed_percent (10' in outcome.stdout
+
+
+def test_a_fleet_of_fifty_pays_one_token_and_ignores_throttled_clusters(ansible, tmp_path):
+    emulator = ansible.emulator
+    emulator.reset(FleetConfig(clusters=50, resource_groups=5, subscriptions=2, seed=11))
+    victim = emulator.clusters()[7]
+    emulator.inject('throttle', count=100, method='GET', path='/clusters/%s/' % victim['name'], retry_after=0)
+    inventory = static_inventory(emulator, tmp_path, group_vars={'update_runs_throttle': 8})
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(ROLE_PLAY, encoding='utf-8')
+    outcome = ansible.run(str(playbook), '--forks', '10', inventory=inventory, env={'ANSIBLE_FORKS': '10'})
+    assert outcome.returncode == 0, outcome
+    summary = summary_of(tmp_path)
+    assert summary['clusters'] == 50
+    throttled = next(item for item in summary['failed_clusters'] if item['cluster_name'] == victim['name'])
+    assert 'HTTP 429' in throttled['error']
+    token_requests = [entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token')]
+    assert len(token_requests) == 1
+    states = expected_states(emulator)
+    states[victim['name']] = 'TaskFailed'
+    assert {item['cluster_name']: item['state'] for item in summary['outcomes']} == states
+
+
+RINGS_PLAY = '''
+- name: Report ring by ring
+  hosts: ring_0:ring_1:ring_2
+  gather_facts: false
+  serial:
+    - "{{ groups['ring_0'] | default([]) | length }}"
+    - "{{ groups['ring_1'] | default([]) | length }}"
+    - "100%"
+  max_fail_percentage: 10
+  roles:
+    - role: hcifleet.azure_hci.update_runs
+      vars:
+        update_runs_mode: report
+        update_runs_summary: false
+
+- name: One fleet summary for every ring
+  hosts: ring_0:ring_1:ring_2
+  gather_facts: false
+  tasks:
+    - name: Summarise
+      ansible.builtin.include_role:
+        name: hcifleet.azure_hci.update_runs
+        tasks_from: summary
+'''
+
+
+def test_the_rings_playbook_from_the_readme_summarises_every_ring_once(ansible, tmp_path):
+    emulator = ansible.emulator
+    inventory_path = static_inventory(emulator, tmp_path)
+    inventory = yaml.safe_load(open(inventory_path, encoding='utf-8'))
+    rings = {}
+    for cluster in emulator.clusters():
+        rings.setdefault('ring_%s' % cluster['tags']['ring'], {'hosts': {}})['hosts'][cluster['name']] = None
+    inventory['all']['children'] = rings
+    with open(inventory_path, 'w', encoding='utf-8') as handle:
+        yaml.safe_dump(inventory, handle)
+    playbook = tmp_path / 'rings.yml'
+    playbook.write_text(RINGS_PLAY, encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory_path)
+    assert outcome.returncode == 0, outcome
+    built = [entry for entry in outcome.results if entry['task'].startswith('Build the fleet summary') and entry['status'] == 'ok']
+    assert len(built) == 1
+    summary = summary_of(tmp_path)
+    assert summary['clusters'] == len(emulator.clusters())
+    token_requests = [entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token')]
+    assert len(token_requests) == len(rings)  # one token per batch, not per cluster
