@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""An AWX-like job: ansible-runner with only the AWX Azure credential's environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import ansible_runner
+import yaml
+
+SITE = '''
+- name: HCI update runs (AWX job template)
+  hosts: all
+  gather_facts: false
+  roles:
+    - role: hcifleet.azure_hci.update_runs
+'''
+
+
+def test_an_awx_style_job_runs_the_role_with_only_the_credential_environment(arm_emulator, tmp_path):
+    emulator = arm_emulator
+    private = tmp_path / 'job'
+    (private / 'project').mkdir(parents=True)
+    (private / 'inventory').mkdir()
+    (private / 'env').mkdir()
+    (private / 'project' / 'site.yml').write_text(SITE, encoding='utf-8')
+    # What AWX hands a job after an inventory sync: a static inventory with the plugin's host variables.
+    hosts = {cluster['name']: dict(azure_hci_subscription_id=cluster['subscription_id'], azure_hci_resource_group=cluster['resource_group'],
+                                   azure_hci_cluster_name=cluster['name'], ansible_connection='local',
+                                   ansible_python_interpreter=sys.executable) for cluster in emulator.clusters()}
+    (private / 'inventory' / 'hosts.json').write_text(json.dumps({'all': {'hosts': hosts}}), encoding='utf-8')
+    credential_env = {key: value for key, value in emulator.env().items()
+                      if key in ('AZURE_SUBSCRIPTION_ID', 'AZURE_CLIENT_ID', 'AZURE_SECRET', 'AZURE_TENANT', 'AZURE_CLOUD_ENVIRONMENT')}
+    envvars = dict(credential_env, REQUESTS_CA_BUNDLE=emulator.ca_bundle,
+                   ANSIBLE_COLLECTIONS_PATH=os.environ['ANSIBLE_COLLECTIONS_PATH'],
+                   PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ['PATH'])
+    (private / 'env' / 'envvars').write_text(yaml.safe_dump(envvars), encoding='utf-8')
+    saved = {key: os.environ.pop(key) for key in list(os.environ) if key.startswith(('AZURE_', 'ANSIBLE_INVENTORY'))}
+    try:
+        job = ansible_runner.run(private_data_dir=str(private), playbook='site.yml', quiet=True,
+                                 extravars={'update_runs_report_dir': str(tmp_path / 'report')})
+    finally:
+        os.environ.update(saved)
+    stdout = job.stdout.read()
+    assert job.rc == 0, stdout[-4000:]
+    stats = next(event for event in job.events if event['event'] == 'playbook_on_stats')
+    summary = stats['event_data']['artifact_data']['update_runs_summary']
+    assert summary['clusters'] == len(emulator.clusters())
+    assert summary['failed_clusters'] and summary['failed_clusters'][0]['failed_steps']
+    everything = stdout + json.dumps(list(job.events))
+    assert emulator.client_secret not in everything
+    assert 'eyJ' not in everything
+    assert len([entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token')]) == 1
