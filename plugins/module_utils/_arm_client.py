@@ -92,7 +92,7 @@ def _without_query(url):
 
 
 def new_session(ca_path=None):
-    """A requests session; ``ca_path`` overrides REQUESTS_CA_BUNDLE for this client."""
+    """A requests session; ``ca_path`` (if given) is the CA bundle to trust instead of REQUESTS_CA_BUNDLE."""
     session = requests.Session()
     session.headers['User-Agent'] = USER_AGENT
     if ca_path:
@@ -111,6 +111,8 @@ class ArmClient:
         self.policy = policy or RetryPolicy()
         self.correlation_id = str(uuid.uuid4())
         self._sleep = sleep
+        # requests lets REQUESTS_CA_BUNDLE override a session's verify; an explicit ca_path must win, so pass it per request.
+        self._verify = session.verify if isinstance(session.verify, str) else None
 
     def bound_to(self, base_url, tokens):
         """A client for ``base_url`` sharing this one's session, timeout and retry policy."""
@@ -232,7 +234,8 @@ class ArmClient:
         if authenticate:
             headers['Authorization'] = 'Bearer ' + self.tokens.token()
         try:
-            raw = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout)
+            options = {'verify': self._verify} if self._verify else {}
+            raw = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, **options)
         except requests.exceptions.Timeout:
             raise _Retryable(ArmError('no answer within %s seconds (request_timeout)' % self.timeout, code='Timeout', method=method, url=url))
         except requests.exceptions.SSLError as exc:

@@ -204,3 +204,13 @@ def test_invalid_input_fails_before_any_request(ansible):
     assert result['failed'] is True
     assert result['msg'].startswith('Invalid option progress.steps[0].steps[0].start_time_utc')
     assert emulator.requests() == []
+
+
+def test_ca_path_trusts_the_emulator_even_when_requests_ca_bundle_says_otherwise(ansible):
+    emulator = ansible.emulator
+    cluster = fresh_cluster(emulator)
+    system_bundle = '/etc/ssl/certs/ca-certificates.crt'
+    outcome = ansible.run(play([task(cluster, UPDATE, 'run-ca', run_state='Unknown', ca_path=emulator.ca_bundle)]),
+                          env={'REQUESTS_CA_BUNDLE': system_bundle, 'SSL_CERT_FILE': system_bundle})
+    assert outcome.returncode == 0, outcome
+    assert outcome.result('update run')['changed'] is True

@@ -35,8 +35,8 @@ class FakeSession:
         self.script = list(script)
         self.sent = []
 
-    def request(self, method, url, data=None, headers=None, timeout=None):
-        self.sent.append(dict(method=method, url=url, data=json.loads(data) if data else None, headers=headers, timeout=timeout))
+    def request(self, method, url, data=None, headers=None, timeout=None, verify=None):
+        self.sent.append(dict(method=method, url=url, data=json.loads(data) if data else None, headers=headers, timeout=timeout, verify=verify))
         answer = self.script.pop(0)
         if isinstance(answer, Exception):
             raise answer
@@ -204,3 +204,10 @@ def test_metadata_is_fetched_without_a_token():
     arm, session, _sleeps = client(Reply(200, {'authentication': {}}))
     assert arm.fetch_json('https://other.test/metadata/endpoints?api-version=2015-01-01') == {'authentication': {}}
     assert 'Authorization' not in session.sent[0]['headers']
+
+
+def test_an_explicit_ca_path_is_passed_with_every_request():
+    session = FakeSession(Reply(200, {}))
+    session.verify = '/etc/lab-ca.pem'
+    ArmClient(session, BASE, FakeTokens()).get('/x', 'v')
+    assert session.sent[0]['verify'] == '/etc/lab-ca.pem'
