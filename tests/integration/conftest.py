@@ -86,8 +86,13 @@ class PlaybookRunner:
         return env
 
     def run(self, playbook, *args, env=None, credentials=True, inventory=None, timeout=600):
-        """Run ``playbook`` (YAML text or a path); ``args`` go to ansible-playbook (-C, --diff, -vvv, -e ...)."""
+        """Run ``playbook`` (YAML text or a path); ``args`` go to ansible-playbook (-C, --diff, -e ...).
+
+        Every run is at -vvv and is checked for two promises of the collection: nothing it printed or
+        returned carries a secret or a token, and a --check run sent no write to ARM.
+        """
         self.count += 1
+        mark = self.emulator.last_request_seq()
         if os.path.exists(str(playbook)):
             path = str(playbook)
         else:
@@ -100,12 +105,24 @@ class PlaybookRunner:
         full_env.update(env or {})
         command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), path]
         command += ['-i', 'localhost,', '-c', 'local'] if inventory is None else ['-i', inventory]
-        command += list(args)
+        command += list(args) + ['-vvv']
         completed = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout, cwd=str(self.tmp_path), check=False)
-        results = []
-        if results_file.exists():
-            results = [json.loads(line) for line in results_file.read_text(encoding='utf-8').splitlines() if line.strip()]
-        return PlaybookRun(completed.returncode, completed.stdout, completed.stderr, results)
+        results_text = results_file.read_text(encoding='utf-8') if results_file.exists() else ''
+        results = [json.loads(line) for line in results_text.splitlines() if line.strip()]
+        outcome = PlaybookRun(completed.returncode, completed.stdout, completed.stderr, results)
+        assert_no_secrets(self.emulator, outcome.output + results_text, extra=[full_env.get('AZURE_SECRET')])
+        if '--check' in args or '-C' in args:
+            writes = arm_writes(self.emulator, since=mark)
+            assert writes == [], 'check mode sent writes to ARM: %s' % writes
+        return outcome
+
+
+def assert_no_secrets(emulator, text, extra=()):
+    """Neither the client secret, nor any token the emulator issued, nor an Authorization header appears in ``text``."""
+    secrets = [emulator.client_secret] + [value for value in extra if value] + emulator.issued_tokens()
+    leaked = [secret[:6] + '...' for secret in secrets if secret in text]
+    assert not leaked, 'secrets or tokens leaked into the output: %s' % leaked
+    assert 'Bearer ey' not in text and 'Authorization: Bearer' not in text
 
 
 @pytest.fixture

@@ -70,7 +70,11 @@ def test_wait_returns_when_the_run_finishes_and_survives_token_expiry_and_thrott
     update, name = run['name'].split('/')
 
     def finish_later():
-        time.sleep(5)
+        # Let the module poll a few times (and outlive its 3-second token) before the run finishes.
+        deadline = time.time() + 60
+        while time.time() < deadline and len([entry for entry in emulator.requests(kind='arm') if entry['method'] == 'GET']) < 3:
+            time.sleep(0.2)
+        time.sleep(3)
         emulator.inject('throttle', count=1, method='GET', path='/updateRuns/', retry_after=1)
         finished = dict(run, properties=dict(run['properties'], state='Succeeded'))
         emulator.put_resource(run['id'], finished)

@@ -273,6 +273,9 @@ class Emulator:
     def expire_tokens(self) -> int:
         return self.identity.expire_all()
 
+    def issued_tokens(self) -> list[str]:
+        return self.identity.issued_tokens()
+
     # ------------------------------------------------------------------ faults and log
     def inject(self, kind: str, count: int = 1, method: str | None = None, path: str | None = None, **options: t.Any) -> str:
         return self.faults_table.add(kind, count=count, method=method, path=path, **options)

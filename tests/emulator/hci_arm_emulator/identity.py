@@ -206,6 +206,11 @@ class Identity:
                     count += 1
         return count
 
+    def issued_tokens(self) -> list[str]:
+        """Every access token issued so far (tests scan output for them)."""
+        with self._lock:
+            return list(self._tokens)
+
     def lookup(self, token: str) -> TokenRecord | None:
         with self._lock:
             record = self._tokens.get(token)

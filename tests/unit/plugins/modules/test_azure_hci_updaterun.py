@@ -171,7 +171,7 @@ def test_a_missing_cluster_is_named(arm, capsys):
     result = run_module({'cluster_name': 'nocluster'}, capsys=capsys)
     assert result['failed'] is True
     assert result['msg'].startswith("GET %s failed: HTTP 404 ParentResourceNotFound: cluster 'nocluster' not found in resource group 'testrg'"
-                                    % arm_url.split('?')[0])
+                                    % arm_url.split('?', maxsplit=1)[0])
     assert result['error']['code'] == 'ParentResourceNotFound'
 
 
