@@ -60,5 +60,8 @@ lint: collection
 
 test: sanity units integration lint
 
+demo: collection
+	VENV=$(ROOT)/$(VENV) tools/demo.sh
+
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis
