@@ -63,5 +63,8 @@ test: sanity units integration lint
 demo: collection
 	VENV=$(ROOT)/$(VENV) tools/demo.sh
 
+bench: collection
+	$(TEST_ENV) $(VPY) tools/bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .hypothesis
