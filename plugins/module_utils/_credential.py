@@ -119,12 +119,14 @@ def credential_from_plan(plan, cloud, disable_instance_discovery=None, ca_path=N
         return identity.CertificateCredential(plan.tenant, plan.client_id, plan.certificate_path, password=plan.certificate_password, **aad)
     if plan.kind == 'workload_identity':
         return identity.WorkloadIdentityCredential(tenant_id=plan.tenant, client_id=plan.client_id, token_file_path=plan.token_file, **aad)
+    # A user-assigned managed identity is selected by client id; a system-assigned one takes no id at all.
+    managed = dict(transport, client_id=plan.client_id) if plan.client_id else transport
+    cli_timeout = int(max(timeout, 10))
     if plan.kind == 'managed_identity':
-        return identity.ManagedIdentityCredential(client_id=plan.client_id, **transport) if plan.client_id else identity.ManagedIdentityCredential(**transport)
+        return identity.ManagedIdentityCredential(**managed)
     if plan.kind == 'azure_cli':
-        return identity.AzureCliCredential(process_timeout=int(max(timeout, 10)))
-    managed = identity.ManagedIdentityCredential(client_id=plan.client_id, **transport) if plan.client_id else identity.ManagedIdentityCredential(**transport)
-    return identity.ChainedTokenCredential(managed, identity.AzureCliCredential(process_timeout=int(max(timeout, 10))))
+        return identity.AzureCliCredential(process_timeout=cli_timeout)
+    return identity.ChainedTokenCredential(identity.ManagedIdentityCredential(**managed), identity.AzureCliCredential(process_timeout=cli_timeout))
 
 
 class AccessTokens:

@@ -78,9 +78,7 @@ def desired_update_run(params):
     properties = {}
     for option, arm, kind in RUN_FIELDS:
         if params.get(option) is not None:
-            properties[arm] = _checked(params[option], option, kind)
-    if params.get('run_state') is not None:
-        properties['state'] = _run_state(params['run_state'])
+            properties[arm] = _run_state(params[option]) if option == 'run_state' else _checked(params[option], option, kind)
     if params.get('progress') is not None:
         properties['progress'] = _desired_step(params['progress'], 'progress', root=True)
     if properties:
@@ -89,6 +87,7 @@ def desired_update_run(params):
 
 
 def _run_state(value):
+    _text(value, 'run_state')
     for state in RUN_STATES:
         if enum_key(state) == enum_key(value):
             return state

@@ -111,3 +111,54 @@ def test_authentication_errors_become_one_readable_failure():
         tokens.token()
     assert str(error.value) == ('authentication failed (service principal with a client secret, client id app): '
                                 'AADSTS7000215: Invalid client secret provided. Trace ID: 1 more')
+
+
+@pytest.mark.parametrize('options, class_name', [
+    (dict(SP), 'ClientSecretCredential'),
+    (dict(auth_source='workload_identity', client_id='app', tenant='tenant', federated_token_file='/token'), 'WorkloadIdentityCredential'),
+    (dict(auth_source='msi', client_id='app'), 'ManagedIdentityCredential'),
+    (dict(auth_source='msi'), 'ManagedIdentityCredential'),
+    (dict(auth_source='cli'), 'AzureCliCredential'),
+    ({}, 'ChainedTokenCredential'),
+])
+def test_each_plan_builds_its_azure_identity_credential(options, class_name):
+    from ansible_collections.hcifleet.azure_hci.plugins.module_utils._cloud import known_cloud
+    from ansible_collections.hcifleet.azure_hci.plugins.module_utils._credential import credential_from_plan
+
+    credential = credential_from_plan(credential_plan(options), known_cloud('AzureCloud'))
+    assert type(credential).__name__ == class_name
+
+
+def test_a_private_authority_skips_instance_discovery():
+    from ansible_collections.hcifleet.azure_hci.plugins.module_utils._cloud import known_cloud, with_authority
+    from ansible_collections.hcifleet.azure_hci.plugins.module_utils._credential import credential_from_plan
+
+    cloud = with_authority(known_cloud('AzureCloud'), 'https://login.lab.test/')
+    credential = credential_from_plan(credential_plan(SP), cloud)
+    # azure-identity keeps the setting as _instance_discovery (the opposite of disable_instance_discovery).
+    assert credential._instance_discovery is False  # pylint: disable=protected-access
+    assert credential._authority == 'https://login.lab.test'  # pylint: disable=protected-access
+    public = credential_from_plan(credential_plan(SP), known_cloud('AzureCloud'))
+    assert public._instance_discovery is True  # pylint: disable=protected-access
+
+
+def test_an_access_token_without_a_credential_fails_clearly_once_expired():
+    from ansible_collections.hcifleet.azure_hci.plugins.module_utils._cloud import known_cloud
+    from ansible_collections.hcifleet.azure_hci.plugins.module_utils._credential import credential_from_plan
+
+    plan = credential_plan({'access_token': 'opaque'})
+    assert plan.kind == 'access_token_only'
+    with pytest.raises(AuthenticationFailed, match='no credential is configured'):
+        credential_from_plan(plan, known_cloud('AzureCloud'))
+
+
+def test_token_expiry_is_read_from_a_jwt_and_unknown_otherwise():
+    import base64
+    import json
+
+    from ansible_collections.hcifleet.azure_hci.plugins.module_utils._credential import token_expiry
+
+    payload = base64.urlsafe_b64encode(json.dumps({'exp': 1767225600}).encode()).decode().rstrip('=')
+    assert token_expiry('eyJhbGciOiJub25lIn0.%s.sig' % payload) == 1767225600.0
+    assert token_expiry('opaque-token') is None
+    assert token_expiry('a.b.c') is None
