@@ -62,10 +62,9 @@ def argument_spec(table):
     return spec
 
 
-def auth_argument_spec(subscription=True):
-    """The shared authentication/connection options (plus subscription_id), for modules."""
+def auth_argument_spec():
+    """The options every module of the group accepts, so module_defaults can set them all at once."""
     spec = argument_spec(AUTH_OPTIONS)
     spec.update(argument_spec(TOKEN_OPTIONS))
-    if subscription:
-        spec.update(argument_spec(SUBSCRIPTION_OPTIONS))
+    spec.update(argument_spec(SUBSCRIPTION_OPTIONS))
     return spec

@@ -28,8 +28,8 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import 
 class AzureModule:
     """A module of this collection: shared options, one ARM client, one failure path."""
 
-    def __init__(self, argument_spec, subscription=True, **kwargs):
-        spec = auth_argument_spec(subscription)
+    def __init__(self, argument_spec, **kwargs):
+        spec = auth_argument_spec()
         spec.update(argument_spec)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:

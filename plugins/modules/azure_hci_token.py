@@ -24,6 +24,7 @@ author:
   - hcifleet maintainers (@hcifleet)
 extends_documentation_fragment:
   - hcifleet.azure_hci.azure
+  - hcifleet.azure_hci.azure.subscription
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying the target.
@@ -40,6 +41,8 @@ attributes:
       - hcifleet.azure_hci.azure
 options: {}
 notes:
+  - O(subscription_id) is not used (a token is not tied to a subscription); it is accepted so that C(module_defaults)
+    for C(group/hcifleet.azure_hci.azure) can set it for every module of the group.
   - The token grants what the credential grants until it expires (typically 60 to 90 minutes). Do not print,
     store or pass it anywhere else than to this collection's modules.
 seealso:
@@ -87,7 +90,7 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module i
 
 
 def main():
-    azure = AzureModule(argument_spec={}, subscription=False, supports_check_mode=True)
+    azure = AzureModule(argument_spec={}, supports_check_mode=True)
     try:
         client = azure.client()
         token = client.tokens.token()

@@ -140,3 +140,23 @@ def test_a_token_task_with_a_wrong_secret_shows_why(ansible):
     result = outcome.result('token')
     assert result['failed'] is True and 'AADSTS7000215' in result['msg']
     assert 'wrong-wrong' not in outcome.output
+
+
+def test_group_module_defaults_with_every_shared_option_suit_every_module(ansible):
+    """Users set authentication once for the group; no module of the group may reject a shared option."""
+    emulator = ansible.emulator
+    cluster = scenario(emulator, 'failed')
+    defaults = {'group/hcifleet.azure_hci.azure': {
+        'subscription_id': cluster['subscription_id'], 'auth_source': 'env', 'client_id': emulator.client_id, 'secret': emulator.client_secret,
+        'tenant': emulator.tenant_id, 'cloud_environment': emulator.metadata_url, 'ca_path': emulator.ca_bundle, 'request_timeout': 20,
+        'max_retries': 2, 'max_retry_delay': 5}}
+    tasks = [
+        {'name': 'token', 'hcifleet.azure_hci.azure_hci_token': {}, 'register': 'arm'},
+        {'name': 'read', 'hcifleet.azure_hci.azure_hci_updaterun_info': {'resource_group': cluster['resource_group'],
+                                                                         'cluster_name': cluster['name']}},
+        {'name': 'write', 'hcifleet.azure_hci.azure_hci_updaterun': {'resource_group': cluster['resource_group'], 'cluster_name': cluster['name'],
+                                                                     'update_name': 'Solution10.2408.2.7', 'name': 'defaults-run'}},
+    ]
+    outcome = ansible.run(play(tasks, module_defaults=defaults), credentials=False)
+    assert outcome.returncode == 0, outcome
+    assert outcome.result('write')['changed'] is True
