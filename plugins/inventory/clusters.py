@@ -259,8 +259,9 @@ def list_clusters(client, scope):
                     raise
                 not_found.setdefault(group, []).append(exc)
     for group, errors in not_found.items():
+        # Normal in all but one subscription when several are listed; a typo when in all of them.
         if len(errors) == len(scope.subscription_ids):
-            where = 'subscription %s' % scope.subscription_ids[0] if len(errors) == 1 else 'any of the subscriptions %s' % ', '.join(scope.subscription_ids)
+            where = ('subscription %s' if len(errors) == 1 else 'any of the subscriptions %s') % ', '.join(scope.subscription_ids)
             raise ArmError("resource group '%s' (resource_groups) not found in %s" % (group, where), status=errors[-1].status,
                            code=errors[-1].code, request_id=errors[-1].request_id, correlation_id=errors[-1].correlation_id)
     seen = set()
@@ -278,9 +279,9 @@ def _id_key(cluster):
 
 
 def explain(error, client, scope):
-    """An ArmError for a subscription the credential cannot read, said plainly; other errors pass through."""
-    if error.code in ('SubscriptionNotFound', 'AuthorizationFailed', 'InvalidSubscriptionId') and error.status in (400, 403, 404):
-        subscription = next((value for value in scope.subscription_ids if value.lower() in str(error.url).lower()), 'of the request')
+    """The ArmError, saying plainly which subscription cannot be read and by which credential (never a secret)."""
+    subscription = next((value for value in scope.subscription_ids if '/subscriptions/%s/' % value.lower() in str(error.url).lower()), None)
+    if subscription and error.code in ('SubscriptionNotFound', 'AuthorizationFailed') and error.status in (403, 404):
         who = getattr(getattr(client, 'tokens', None), 'description', None)
         error.message = 'cannot list the clusters of subscription %s: it does not exist, or the credential%s cannot read it. ARM says: %s' % (
             subscription, ' (%s)' % who if who else '', error.message)
@@ -448,7 +449,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     value = self._compose(entry, host_vars)
                 except Exception as exc:  # pylint: disable=broad-exception-caught  # any template error, as constructed does
                     if strict:
-                        raise AnsibleParserError('%s: hostnames entry %r failed for cluster %s: %s' % (PLUGIN, entry, host_vars['azure_hci_id'], to_native(exc)))
+                        raise AnsibleParserError('%s: hostnames entry %r failed for cluster %s: %s'
+                                                 % (PLUGIN, entry, host_vars['azure_hci_id'], to_native(exc)))
                     continue
             value = hostname_text(value)
             if value:

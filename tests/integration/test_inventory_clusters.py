@@ -47,6 +47,10 @@ class InventoryRun:
     def hostvars(self):
         return self.inventory['_meta']['hostvars']
 
+    def says(self, text):
+        """Whether the output contains ``text``, ignoring how ansible-core wrapped its lines."""
+        return ''.join(text.split()) in ''.join(self.output.split())
+
     def group(self, name):
         return sorted(self.inventory.get(name, {}).get('hosts', []))
 
@@ -74,7 +78,7 @@ def list_source(ansible, path, *args, env=None):
     run = InventoryRun(completed.returncode, completed.stdout, completed.stderr)
     # Whatever happened, no secret and no token (the emulator's are JWTs: 'eyJ...') reached the output.
     for secret in (ansible.emulator.client_secret, full_env.get('AZURE_SECRET'), 'eyJ', 'Bearer '):
-        assert not secret or secret not in run.output, 'a secret or token leaked into the output of %s' % run
+        assert not secret or not run.says(secret), 'a secret or token leaked into the output of %s' % run
     return run
 
 
@@ -109,7 +113,8 @@ def test_every_cluster_of_every_subscription_is_a_host_with_its_variables(ansibl
         assert host_vars['azure_hci_subscription_id'] == cluster['subscription_id']
         assert host_vars['azure_hci_resource_group'] == cluster['resource_group']
         assert host_vars['azure_hci_cluster_name'] == cluster['name']
-        assert host_vars['azure_hci_id'] == emulator.get_resource(host_vars['azure_hci_id'])['id']
+        assert host_vars['azure_hci_id'] == '/subscriptions/%s/resourceGroups/%s/providers/Microsoft.AzureStackHCI/clusters/%s' % (
+            cluster['subscription_id'], cluster['resource_group'], cluster['name'])
         assert host_vars['azure_hci_location'] == cluster['location']
         assert host_vars['azure_hci_tags'] == cluster['tags']
         assert (host_vars['azure_hci_status'], host_vars['azure_hci_provisioning_state']) == ('ConnectedRecently', 'Succeeded')
@@ -164,7 +169,7 @@ def test_keyed_groups_by_tag_and_location_groups_and_compose(ansible):
     assert run.group('tag_site_sea') == named(lambda cluster: cluster['tags']['site'] == 'sea')
     assert run.group('canary') == named(lambda cluster: cluster['tags']['env'] == 'canary') != []
     for cluster in seeded:
-        assert run.hostvars[cluster['name']]['update_ring'] == int(cluster['tags']['ring'])
+        assert str(run.hostvars[cluster['name']]['update_ring']) == cluster['tags']['ring']  # an int from ansible-core 2.19 on
         assert run.hostvars[cluster['name']]['site_code'] == cluster['tags']['site'].upper()
 
 
@@ -219,7 +224,9 @@ def test_the_cloud_metadata_url_may_be_set_in_the_source(ansible):
     emulator = ansible.emulator
     run = inventory(ansible, 'cloud_environment: %s\n' % emulator.metadata_url, env={'AZURE_CLOUD_ENVIRONMENT': 'AzureChinaCloud'})
     assert run.returncode == 0, run
-    assert len(run.hostvars) == 4
+    assert sorted(run.hostvars) == sorted(cluster['name'] for cluster in emulator.clusters()
+                                          if cluster['subscription_id'] == emulator.subscription_id)
+    assert len(emulator.requests(kind='metadata')) == 1
 
 
 def test_a_second_run_with_cache_makes_no_request_and_the_cache_holds_no_secret(ansible):
@@ -245,8 +252,9 @@ def test_flushing_the_cache_lists_again(ansible):
     source = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % (ansible.tmp_path / 'inventory-cache')
     assert inventory(ansible, source).returncode == 0
     mark = emulator.last_request_seq()
-    again = inventory(ansible, source, '--flush-cache')
-    assert again.returncode == 0, again
+    outcome = ansible.run(play([{'name': 'hello', 'ansible.builtin.debug': {'msg': 'hello'}}], hosts='all'), '--flush-cache',
+                          inventory=write_source(ansible, source))
+    assert outcome.returncode == 0, outcome
     assert operations(emulator, since=mark) == ['Clusters_ListBySubscription']
 
 
@@ -254,23 +262,23 @@ def test_a_wrong_secret_fails_clearly_without_showing_it(ansible):
     emulator = ansible.emulator
     run = fatal(ansible, '', '-vvv', env={'AZURE_SECRET': 'not-the-secret-value'})
     assert run.returncode != 0
-    assert '%s: authentication failed (service principal with a client secret' % PLUGIN in run.output
-    assert 'AADSTS7000215' in run.output
-    assert 'not-the-secret-value' not in run.output and emulator.client_secret not in run.output
+    assert run.says('%s: authentication failed (service principal with a client secret' % PLUGIN)
+    assert run.says('AADSTS7000215')
+    assert not run.says('not-the-secret-value') and not run.says(emulator.client_secret)
     assert emulator.requests(kind='arm') == []
 
 
 def test_without_unparsed_failed_ansible_only_warns(ansible):
     run = inventory(ansible, '', env={'AZURE_SECRET': 'not-the-secret-value'})
     assert run.returncode == 0  # Ansible's own choice for a failed source; the plugin's message is still shown
-    assert 'authentication failed' in run.output and run.hostvars == {}
+    assert run.says('authentication failed') and run.hostvars == {}
 
 
 def test_an_invalid_subscription_id_fails_before_any_request(ansible):
     emulator = ansible.emulator
     run = fatal(ansible, 'subscription_ids: [%s, not-a-subscription]\n' % emulator.subscription_id)
     assert run.returncode != 0
-    assert "%s: invalid option subscription_ids[1]: 'not-a-subscription' is not a subscription id" % PLUGIN in run.output
+    assert run.says("%s: invalid option subscription_ids[1]: 'not-a-subscription' is not a subscription id" % PLUGIN)
     assert emulator.requests() == []
 
 
@@ -279,16 +287,16 @@ def test_a_subscription_the_credential_cannot_read_fails_with_arms_error(ansible
     unknown = '0b5f3c1e-7a2d-4e8f-9c6b-1d2e3f4a5b6c'
     run = fatal(ansible, 'subscription_ids: [%s, %s]\n' % (emulator.subscription_id, unknown))
     assert run.returncode != 0
-    assert 'HTTP 404 SubscriptionNotFound: cannot list the clusters of subscription %s' % unknown in run.output
-    assert 'request id ' in run.output
-    assert emulator.client_secret not in run.output
+    assert run.says('HTTP 404 SubscriptionNotFound: cannot list the clusters of subscription %s' % unknown)
+    assert run.says('(request id ')
+    assert not run.says(emulator.client_secret)
 
 
 def test_a_missing_resource_group_fails_naming_it(ansible):
     emulator = ansible.emulator
     run = fatal(ansible, both_subscriptions(emulator) + 'resource_groups: [rg-hcifleet-wus2-01, rg-hcifleet-typo]\n')
     assert run.returncode != 0
-    assert "resource group 'rg-hcifleet-typo' (resource_groups) not found in any of the subscriptions" in run.output
+    assert run.says("resource group 'rg-hcifleet-typo' (resource_groups) not found in any of the subscriptions")
 
 
 def test_throttling_is_ridden_out(ansible):
@@ -314,7 +322,7 @@ def test_duplicate_cluster_names_get_qualified_hostnames(ansible):
     assert first['name'] not in run.hostvars
     assert all(name in run.hostvars for name in qualified)
     assert run.hostvars[qualified[1]]['azure_hci_tags'] == {'ring': '9'}
-    assert 'share a hostname' in run.stderr
+    assert run.says('share a hostname')
 
 
 def test_the_inventory_drives_a_playbook_through_the_cluster_variables(ansible):
@@ -327,11 +335,10 @@ def test_the_inventory_drives_a_playbook_through_the_cluster_variables(ansible):
         {'name': 'where', 'ansible.builtin.debug': {'msg': '{{ azure_hci_subscription_id }}/{{ azure_hci_resource_group }}/{{ inventory_hostname }}'}},
     ], hosts='ring_2'), inventory=source)
     assert outcome.returncode == 0, outcome
-    ring_2 = [cluster for cluster in emulator.clusters() if cluster['tags']['ring'] == '2']
+    ring_2 = sorted(cluster['name'] for cluster in emulator.clusters() if cluster['tags']['ring'] == '2')
     results = [entry for entry in outcome.results if entry['task'] == 'runs']
-    assert sorted(entry['host'] for entry in results) == sorted(cluster['name'] for cluster in ring_2)
-    assert all('update_runs' in entry['result'] and not entry['result'].get('failed') for entry in results)
-    assert len(token_requests(emulator)) >= 1
+    assert ring_2 and sorted(entry['host'] for entry in results) == ring_2
+    assert all(entry['status'] == 'ok' and 'update_runs' in entry['result'] for entry in results)
 
 
 def documented_examples():

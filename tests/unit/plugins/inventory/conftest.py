@@ -57,7 +57,7 @@ class FakeArm:
     def answer(self, path, *replies):
         self.pages.setdefault(path, []).extend(replies)
 
-    def request(self, method, url, data=None, headers=None, timeout=None):
+    def request(self, method, url, data=None, headers=None, timeout=None, **options):  # options: verify
         self.sent.append((method, url, headers))
         path = url.split('://', 1)[1].split('/', 1)[1].split('?', 1)[0]
         replies = self.pages.get('/' + path)
