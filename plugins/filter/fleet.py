@@ -30,10 +30,10 @@ def _runs(results):
     return runs
 
 
-def cluster_outcome_filter(results, cluster, changed=False, error=None):
+def cluster_outcome_filter(results, cluster, changed=False, error=None, no_runs_state='NoRuns'):
     if not isinstance(cluster, dict) or 'cluster_name' not in cluster:
         raise AnsibleFilterError('cluster_outcome needs the cluster as a dictionary with cluster_name')
-    return cluster_outcome(cluster, _runs(results), changed=changed, error=error)
+    return cluster_outcome(cluster, _runs(results), changed=changed, error=error, no_runs_state=no_runs_state)
 
 
 def fleet_summary_filter(outcomes, hostnames=None):

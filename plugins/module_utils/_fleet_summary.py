@@ -16,12 +16,13 @@ NO_RUNS = 'NoRuns'
 TASK_FAILED = 'TaskFailed'
 
 
-def cluster_outcome(cluster, runs, changed=False, error=None):
+def cluster_outcome(cluster, runs, changed=False, error=None, no_runs_state=NO_RUNS):
     """What the fleet summary needs about one cluster.
 
     ``runs`` are items with update_name, name, update_run and summary (as the
     info module returns them, or built from the module's result). The cluster's
-    state is that of its most recently started run.
+    state is that of its most recently started run, or ``no_runs_state``
+    without any (reconcile mode calls that NoDesiredRuns).
     """
     latest = _latest(runs)
     error = failure_message(error)
@@ -30,7 +31,7 @@ def cluster_outcome(cluster, runs, changed=False, error=None):
         outcome.update(state=TASK_FAILED, update_name=None, run_name=None, failed_steps=[], current_step=None)
         return outcome
     if latest is None:
-        outcome.update(state=NO_RUNS, update_name=None, run_name=None, failed_steps=[], current_step=None)
+        outcome.update(state=no_runs_state, update_name=None, run_name=None, failed_steps=[], current_step=None)
         return outcome
     summary = latest['summary']
     outcome.update(

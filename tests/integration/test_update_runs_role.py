@@ -46,8 +46,9 @@ def expected_states(emulator):
     return states
 
 
-def summary_of(tmp_path):
-    return json.loads((tmp_path / 'update_runs_report' / 'update_runs_summary.json').read_text(encoding='utf-8'))
+def summary_of(tmp_path, check=False):
+    name = 'update_runs_summary.check.json' if check else 'update_runs_summary.json'
+    return json.loads((tmp_path / 'update_runs_report' / name).read_text(encoding='utf-8'))
 
 
 def test_report_mode_summarises_the_fleet_and_writes_nothing_to_arm(ansible, tmp_path):
@@ -88,7 +89,7 @@ def test_reconcile_changes_drift_once_then_nothing_and_check_mode_writes_nothing
     # every cluster of this fleet has the update? only give the desired run to clusters that do
     with_update = [cluster for cluster in clusters if emulator.get_resource(update_run_path(cluster, update, 'x').rsplit('/updateRuns/', 1)[0])]
     hosts = {cluster['name']: desired_vars(update, 'fleet-run') for cluster in with_update}
-    inventory = static_inventory(emulator, tmp_path)
+    inventory = static_inventory(emulator, tmp_path, group_vars={'update_runs_mode': 'reconcile'})
     host_vars = tmp_path / 'host_vars'
     host_vars.mkdir()
     for name, values in hosts.items():
@@ -99,12 +100,16 @@ def test_reconcile_changes_drift_once_then_nothing_and_check_mode_writes_nothing
     checked = ansible.run(str(playbook), '--check', '--diff', inventory=inventory)
     assert checked.returncode == 0, checked
     assert arm_writes(emulator) == []
-    assert summary_of(tmp_path)['changed_count'] == len(with_update)
+    predicted = summary_of(tmp_path, check=True)
+    assert predicted['changed_count'] == len(with_update)
+    assert not (tmp_path / 'update_runs_report' / 'update_runs_summary.json').exists()  # a dry run leaves the real report alone
     assert '+    "run_state": "Succeeded"' in checked.stdout
 
     first = ansible.run(str(playbook), inventory=inventory)
     assert first.returncode == 0, first
-    assert sorted(summary_of(tmp_path)['changed']) == sorted(cluster['name'] for cluster in with_update)
+    assert sorted(summary_of(tmp_path)['changed']) == sorted(predicted['changed'])
+    without = {cluster['name'] for cluster in clusters} - {cluster['name'] for cluster in with_update}
+    assert {item['cluster_name'] for item in summary_of(tmp_path)['outcomes'] if item['state'] == 'NoDesiredRuns'} == without
     for cluster in with_update:
         assert emulator.get_resource(update_run_path(cluster, update, 'fleet-run'))['properties']['duration'] == 'PT2H'
 
