@@ -75,7 +75,9 @@ access_token:
   type: str
   sample: eyJ0eXAiOiJKV1QiLCJhbGciOi...
 expires_on:
-  description: When the token expires, in seconds since 1970-01-01 UTC.
+  description:
+    - When the token expires, in seconds since 1970-01-01 UTC; null when it cannot be known (an O(access_token) given
+      to this module that is not a JWT is returned as it is).
   returned: success
   type: int
   sample: 1767225600
@@ -85,6 +87,8 @@ resource_manager:
   type: str
   sample: https://management.azure.com/
 '''
+
+import math
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module import MODULE_ERRORS, AzureModule
 
@@ -97,7 +101,9 @@ def main():
     except MODULE_ERRORS as exc:
         azure.fail(exc)
     else:
-        azure.exit(changed=False, access_token=token, expires_on=int(client.tokens.expires_on), resource_manager=client.base_url)
+        expires_on = client.tokens.expires_on
+        azure.exit(changed=False, access_token=token, expires_on=int(expires_on) if math.isfinite(expires_on) else None,
+                   resource_manager=client.base_url)
 
 
 if __name__ == '__main__':

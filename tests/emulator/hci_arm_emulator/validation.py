@@ -9,7 +9,8 @@ Rules (documented in README.md):
   ``Z`` or a ``+hh:mm``/``-hh:mm`` offset is required), at any depth of the step tree;
 * ``properties.state`` must be one of the spec's enum values, compared case-insensitively; the stored
   value uses the spec's casing;
-* JSON ``null`` counts as "absent"; unknown fields are dropped (the service deserializes into its model);
+* JSON ``null`` counts as "absent", and so does an empty date-time string (the spec documents startTimeUtc as
+  "empty if it has not started"; the service's nullable DateTime reads "" as null); unknown fields are dropped (the service deserializes into its model);
   read-only fields (``id``, ``name``, ``type``, ``systemData``, ``properties.provisioningState``) are ignored.
 
 Returns the cleaned body with every date-time normalized to 7 fractional digits, UTC, ``+00:00``.
@@ -84,7 +85,7 @@ def _step(value: t.Any, path: str, depth: int) -> dict[str, t.Any]:
     clean: dict[str, t.Any] = {}
     for field in STEP_ORDER:
         item = step.get(field)
-        if item is None:
+        if item is None or (item == "" and field in STEP_DATES):
             continue
         where = "%s.%s" % (path, field)
         if field in STEP_STRINGS:
@@ -112,7 +113,7 @@ def validate_update_run(body: t.Any) -> dict[str, t.Any]:
     out: dict[str, t.Any] = {}
     for field in ("timeStarted", "lastUpdatedTime", "duration", "state", "progress"):
         item = props.get(field)
-        if item is None:
+        if item is None or (item == "" and field in ("timeStarted", "lastUpdatedTime")):
             continue
         where = "properties." + field
         if field in ("timeStarted", "lastUpdatedTime"):

@@ -114,6 +114,14 @@ def test_read_only_fields_in_the_body_are_ignored(arm, example_parent):
     assert "unknownTopLevel" not in response
 
 
+def test_an_empty_date_time_counts_as_absent(arm, example_parent):
+    body = {"properties": {"timeStarted": "", "progress": {"name": "root", "startTimeUtc": "", "steps": [{"name": "a", "endTimeUtc": ""}]}}}
+    response = arm.put(example_parent + "/updateRuns/empty-dates", body)
+    assert response.status_code == 200
+    assert response.json()["properties"]["progress"] == {"name": "root", "steps": [{"name": "a"}]}
+    assert "timeStarted" not in response.json()["properties"]
+
+
 def test_state_enum_is_case_insensitive_and_stored_canonically(arm, example_parent):
     response = arm.put(example_parent + "/updateRuns/enum", {"properties": {"state": "inprogress"}})
     assert response.json()["properties"]["state"] == "InProgress"
