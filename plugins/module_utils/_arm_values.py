@@ -33,10 +33,11 @@ class InvalidValue(ValueError):
 def datetime_ticks(value):
     """Return the instant ``value`` denotes as 100 ns ticks since 1970-01-01 UTC.
 
-    Accepts ISO 8601 / RFC 3339 date-times with any number of fractional
-    digits (digits past the 7th are truncated, as .NET does) and a 'Z' or
-    '+HH:MM' offset; a date-time without an offset is read as UTC, which is
-    how ARM reads it. Raises InvalidValue for anything else.
+    Accepts RFC 3339 date-times (the spec's date-time format) with any number
+    of fractional digits (digits past the 7th are truncated, as .NET does)
+    and a 'Z' or '+HH:MM' offset. Without an offset the instant is ambiguous
+    and ARM refuses it, so it is refused here, before any request. Raises
+    InvalidValue for anything else.
     """
     if not isinstance(value, str):
         raise InvalidValue('expected a date-time string, got %s' % type(value).__name__)
@@ -47,6 +48,8 @@ def datetime_ticks(value):
         moment = datetime.datetime.strptime(match.group('date') + 'T' + match.group('time'), '%Y-%m-%dT%H:%M:%S')
     except ValueError as exc:
         raise InvalidValue("'%s' is not a valid date-time: %s" % (value, exc))
+    if not match.group('offset'):
+        raise InvalidValue("'%s' has no UTC offset: add Z or an offset such as +00:00 (for example %sZ)" % (value, value.strip()))
     fraction = (match.group('fraction') or '')[:7].ljust(7, '0')
     offset_minutes = _offset_minutes(match.group('offset'), value)
     delta = moment - _EPOCH
@@ -55,7 +58,7 @@ def datetime_ticks(value):
 
 
 def _offset_minutes(offset, value):
-    if not offset or offset in ('Z', 'z'):
+    if offset in ('Z', 'z'):
         return 0
     sign = -1 if offset[0] == '-' else 1
     digits = offset[1:].replace(':', '')
