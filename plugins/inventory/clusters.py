@@ -111,69 +111,71 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# Each top-level key is the name of one inventory source file (it must end in clusters.yml or clusters.yaml)
+# and its value is the content of that file.
 # These examples run as written against the collection's ARM emulator and its default fleet
 # (`python -m hci_arm_emulator serve` prints the environment to export). Authentication comes from
 # the environment variables an AWX Azure credential sets: AZURE_SUBSCRIPTION_ID, AZURE_CLIENT_ID,
 # AZURE_SECRET, AZURE_TENANT and AZURE_CLOUD_ENVIRONMENT.
 # Try one with: ansible-inventory -i fleet.clusters.yml --graph
 
-# fleet.clusters.yml: every cluster of the subscription in AZURE_SUBSCRIPTION_ID
-plugin: hcifleet.azure_hci.clusters
----
-# fleet.clusters.yml: two subscriptions, grouped by location, by tag and by resource group
-plugin: hcifleet.azure_hci.clusters
-subscription_ids:
-  - 251d2b1d-20fe-460e-b0aa-7cc144d675b7
-  - c32469ba-7867-48b6-a7bb-81b6add211b4
-keyed_groups:
-  # location_westus2, location_southeastasia
-  - key: azure_hci_location
-    prefix: location
-  # ring_0, ring_1, ring_2 (from the tag "ring")
-  - key: azure_hci_tags.ring | default('none')
-    prefix: ring
-  # tag_env_prod, tag_site_sea, ... (one group per tag and value)
-  - key: azure_hci_tags
-    prefix: tag
-  # rg_rg_hcifleet_wus2_01
-  - key: azure_hci_resource_group
-    prefix: rg
-groups:
-  canary: azure_hci_tags.env | default('') == 'canary'
----
-# wus2.clusters.yml: two resource groups only, cached for an hour, hostnames with their location
-plugin: hcifleet.azure_hci.clusters
-resource_groups:
-  - rg-hcifleet-wus2-01
-  - rg-hcifleet-sea-03
-hostnames:
-  - azure_hci_cluster_name ~ '.' ~ azure_hci_location
-compose:
-  cluster_site: azure_hci_tags.site | default('unknown')
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: /tmp/hcifleet-inventory-cache
-cache_timeout: 3600
----
-# strict.clusters.yml: a service principal is required (no managed identity or CLI fallback), fewer retries,
+# Every cluster of the subscription in AZURE_SUBSCRIPTION_ID
+fleet.clusters.yml:
+  plugin: hcifleet.azure_hci.clusters
+
+# Two subscriptions, grouped by location, by tag and by resource group
+grouped.clusters.yml:
+  plugin: hcifleet.azure_hci.clusters
+  subscription_ids:
+    - 251d2b1d-20fe-460e-b0aa-7cc144d675b7
+    - c32469ba-7867-48b6-a7bb-81b6add211b4
+  keyed_groups:
+    # location_westus2, location_southeastasia
+    - key: azure_hci_location
+      prefix: location
+    # ring_0, ring_1, ring_2 (from the tag "ring")
+    - key: azure_hci_tags.ring | default('none')
+      prefix: ring
+    # tag_env_prod, tag_site_sea, ... (one group per tag and value)
+    - key: azure_hci_tags
+      prefix: tag
+    # rg_rg_hcifleet_wus2_01
+    - key: azure_hci_resource_group
+      prefix: rg
+  groups:
+    canary: azure_hci_tags.env | default('') == 'canary'
+
+# Two resource groups only, cached for an hour, hostnames with their location
+wus2.clusters.yml:
+  plugin: hcifleet.azure_hci.clusters
+  resource_groups:
+    - rg-hcifleet-wus2-01
+    - rg-hcifleet-sea-03
+  hostnames:
+    - azure_hci_cluster_name ~ '.' ~ azure_hci_location
+  compose:
+    cluster_site: azure_hci_tags.site | default('unknown')
+  cache: true
+  cache_plugin: ansible.builtin.jsonfile
+  cache_connection: /tmp/hcifleet-inventory-cache
+  cache_timeout: 3600
+
+# A service principal is required (no managed identity or CLI fallback), fewer retries,
 # hostnames from a tag where clusters have it, and a typo in an expression fails instead of being skipped
-plugin: hcifleet.azure_hci.clusters
-auth_source: env
-max_retries: 3
-request_timeout: 20
-hostnames:
-  - tag:fqdn
-  - name
-strict: true
-compose:
-  update_ring: azure_hci_tags.ring | int
+strict.clusters.yml:
+  plugin: hcifleet.azure_hci.clusters
+  auth_source: env
+  max_retries: 3
+  request_timeout: 20
+  hostnames:
+    - tag:fqdn
+    - name
+  strict: true
+  compose:
+    update_ring: azure_hci_tags.ring | int
 '''
 
-import hashlib
-import json
 import os
-import re
-from collections import Counter, namedtuple
 
 from ansible.errors import AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
@@ -182,190 +184,24 @@ from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import HAS_REQUESTS, ArmError
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._auth_options import AUTH_OPTIONS
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._clusters import (
+    CACHE_FORMAT,
+    cache_key_suffix,
+    cached_records,
+    check_hostnames,
+    cluster_host_vars,
+    explain,
+    hostname_text,
+    inventory_scope,
+    is_hostname_keyword,
+    keyword_hostname,
+    list_clusters,
+    unique_hostnames,
+)
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import arm_client_from_options, check_connection_options
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import AuthenticationFailed, InvalidOption
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._resource_ids import (
-    PROVIDER,
-    check_api_version,
-    check_resource_group,
-    check_subscription_id,
-    resource_group_id,
-)
-
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported
-    quote = None
 
 PLUGIN = 'hcifleet.azure_hci.clusters'
-# Bump when the shape of a cached cluster record changes: older caches are then read as a miss.
-CACHE_FORMAT = 1
-HOSTNAME_KEYWORDS = ('name', 'id', 'qualified_name')
-_CLUSTER_ID = re.compile(r'^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.AzureStackHCI/clusters/([^/]+)$', re.IGNORECASE)
-
-Scope = namedtuple('Scope', ['subscription_ids', 'resource_groups', 'api_version'])
-
-
-# ---------------------------------------------------------------- options (pure)
-
-def inventory_scope(subscription_ids, resource_groups, api_version, environ_subscription_id=None):
-    """Which clusters to list, validated; raises InvalidOption before any request."""
-    if not subscription_ids and environ_subscription_id:
-        subscription_ids = [part.strip() for part in environ_subscription_id.split(',')]
-    if not subscription_ids:
-        raise InvalidOption('subscription_ids', 'is required: list the subscription ids, or set AZURE_SUBSCRIPTION_ID')
-    subscriptions = _unique([check_subscription_id(value, 'subscription_ids[%d]' % index) for index, value in enumerate(subscription_ids)])
-    groups = _unique([check_resource_group(value, 'resource_groups[%d]' % index) for index, value in enumerate(resource_groups or [])])
-    return Scope(tuple(subscriptions), tuple(groups), check_api_version(api_version))
-
-
-def check_hostnames(entries):
-    for index, entry in enumerate(entries or []):
-        if not isinstance(entry, str) or not entry.strip():
-            raise InvalidOption('hostnames[%d]' % index, 'must be a keyword (%s, tag:KEY) or a Jinja2 expression, got %r'
-                                % (', '.join(HOSTNAME_KEYWORDS), entry))
-        if entry.startswith('tag:') and not entry[4:]:
-            raise InvalidOption('hostnames[%d]' % index, "'tag:' needs a tag name, such as tag:fqdn")
-    return entries
-
-
-def _unique(values):
-    # ARM names and ids compare case-insensitively; keep the first spelling.
-    seen = set()
-    return [value for value in values if not (value.lower() in seen or seen.add(value.lower()))]
-
-
-def cache_key_suffix(scope, cloud_environment):
-    """A short digest of what the cached data depends on (never a credential)."""
-    what = [cloud_environment or 'AzureCloud', [value.lower() for value in scope.subscription_ids],
-            [value.lower() for value in scope.resource_groups], scope.api_version]
-    return hashlib.sha256(json.dumps(what).encode('utf-8')).hexdigest()[:12]
-
-
-# ---------------------------------------------------------------- ARM
-
-def list_clusters(client, scope):
-    """Every cluster in the scope, as ARM returns it, without duplicates (a nextLink may repeat an item)."""
-    clusters = []
-    not_found = {}
-    for subscription_id in scope.subscription_ids:
-        if not scope.resource_groups:
-            clusters.extend(client.list(clusters_path(subscription_id), scope.api_version))
-        for group in scope.resource_groups:
-            try:
-                clusters.extend(list(client.list(clusters_path(subscription_id, group), scope.api_version)))
-            except ArmError as exc:
-                if exc.status != 404 or exc.code != 'ResourceGroupNotFound':
-                    raise
-                not_found.setdefault(group, []).append(exc)
-    for group, errors in not_found.items():
-        # Normal in all but one subscription when several are listed; a typo when in all of them.
-        if len(errors) == len(scope.subscription_ids):
-            where = ('subscription %s' if len(errors) == 1 else 'any of the subscriptions %s') % ', '.join(scope.subscription_ids)
-            raise ArmError("resource group '%s' (resource_groups) not found in %s" % (group, where), status=errors[-1].status,
-                           code=errors[-1].code, request_id=errors[-1].request_id, correlation_id=errors[-1].correlation_id)
-    seen = set()
-    return [cluster for cluster in clusters if not (_id_key(cluster) in seen or seen.add(_id_key(cluster)))]
-
-
-def clusters_path(subscription_id, resource_group=None):
-    if resource_group:
-        return '%s/providers/%s/clusters' % (resource_group_id(subscription_id, resource_group), PROVIDER)
-    return '/subscriptions/%s/providers/%s/clusters' % (quote(subscription_id, safe=''), PROVIDER)
-
-
-def _id_key(cluster):
-    return str(cluster.get('id') or '').lower()
-
-
-def explain(error, client, scope):
-    """The ArmError, saying plainly which subscription cannot be read and by which credential (never a secret)."""
-    subscription = next((value for value in scope.subscription_ids if '/subscriptions/%s/' % value.lower() in str(error.url).lower()), None)
-    if subscription and error.code in ('SubscriptionNotFound', 'AuthorizationFailed') and error.status in (403, 404):
-        who = getattr(getattr(client, 'tokens', None), 'description', None)
-        error.message = 'cannot list the clusters of subscription %s: it does not exist, or the credential%s cannot read it. ARM says: %s' % (
-            subscription, ' (%s)' % who if who else '', error.message)
-    return error
-
-
-# ---------------------------------------------------------------- host variables (pure)
-
-def cluster_host_vars(cluster):
-    """The host variables of one cluster resource as ARM lists it (plain data: this is what the cache holds)."""
-    resource_id = str(cluster.get('id') or '')
-    match = _CLUSTER_ID.match(resource_id)
-    if not match:
-        raise ArmError('ARM listed an item whose id is not a cluster resource id: %r' % resource_id[:300], code='MalformedResponse')
-    properties = cluster.get('properties') or {}
-    reported = properties.get('reportedProperties') or {}
-    return {
-        'azure_hci_subscription_id': match.group(1),
-        'azure_hci_resource_group': match.group(2),
-        'azure_hci_cluster_name': cluster.get('name') or match.group(3),
-        'azure_hci_id': resource_id,
-        'azure_hci_location': cluster.get('location'),
-        'azure_hci_tags': dict(cluster.get('tags') or {}),
-        'azure_hci_status': properties.get('status'),
-        'azure_hci_provisioning_state': properties.get('provisioningState'),
-        'azure_hci_cluster_version': reported.get('clusterVersion') or properties.get('clusterVersion'),
-    }
-
-
-def cached_records(value):
-    """The cluster records of a cache entry, or None when it is missing or of another format."""
-    if isinstance(value, dict) and value.get('format') == CACHE_FORMAT and isinstance(value.get('clusters'), list):
-        if all(isinstance(record, dict) and 'azure_hci_cluster_name' in record for record in value['clusters']):
-            return value['clusters']
-    return None
-
-
-# ---------------------------------------------------------------- hostnames (pure)
-
-def qualified_name(host_vars):
-    return '%s/%s/%s' % (host_vars['azure_hci_subscription_id'], host_vars['azure_hci_resource_group'], host_vars['azure_hci_cluster_name'])
-
-
-def is_hostname_keyword(entry):
-    return entry in HOSTNAME_KEYWORDS or entry.startswith('tag:')
-
-
-def keyword_hostname(host_vars, entry):
-    """What a keyword entry of ``hostnames`` gives for a cluster (None when the cluster has no such value)."""
-    if entry == 'name':
-        return host_vars['azure_hci_cluster_name']
-    if entry == 'id':
-        return host_vars['azure_hci_id']
-    if entry == 'qualified_name':
-        return qualified_name(host_vars)
-    tags = host_vars.get('azure_hci_tags') or {}
-    key = entry[4:]
-    if key in tags:
-        return tags[key]
-    # ARM tag names are case-insensitive.
-    return next((value for name, value in tags.items() if name.lower() == key.lower()), None)
-
-
-def hostname_text(value):
-    """A usable hostname from an entry's value, or None (empty, undefined, or not a scalar)."""
-    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float)):
-        return None
-    text = to_native(value).strip()
-    return text or None
-
-
-def unique_hostnames(records, candidates):
-    """Final hostnames: a name that several clusters would share becomes each one's qualified name (then id).
-
-    Returns (hostnames, renamed) where renamed lists the (candidate, final) pairs that changed.
-    """
-    names = list(candidates)
-    for fallback in (qualified_name, lambda host_vars: host_vars['azure_hci_id']):
-        counts = Counter(names)
-        names = [fallback(record) if counts[name] > 1 else name for record, name in zip(records, names)]
-    renamed = [(candidate, name) for candidate, name in zip(candidates, names) if candidate != name]
-    return names, renamed
-
-
 # ---------------------------------------------------------------- the plugin
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):

@@ -13,7 +13,7 @@ import pytest
 from ansible.errors import AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
-from ansible_collections.hcifleet.azure_hci.plugins.inventory.clusters import (
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._clusters import (
     Scope,
     cache_key_suffix,
     cached_records,
