@@ -13,27 +13,32 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._fleet_summary 
     cluster_outcome,
     fleet_summary,
     fleet_summary_markdown,
+    registered_outcome,
+    runs_of_results,
 )
 
-
-def _runs(results):
-    """Accept the info module's update_runs, or the loop results of the update-run module."""
-    runs = []
-    for entry in results or []:
-        if not isinstance(entry, dict):
-            raise AnsibleFilterError('cluster_outcome expects a list of dictionaries, got %s' % type(entry).__name__)
-        if not entry.get('update_run'):
-            continue
-        item = entry.get('item') if isinstance(entry.get('item'), dict) else {}
-        runs.append(dict(update_name=entry.get('update_name') or item.get('update_name'), name=entry.get('name') or item.get('name'),
-                         update_run=entry['update_run'], summary=entry['summary']))
-    return runs
+# The registered variables and the recorded failure the update_runs role leaves on each host.
+_REGISTERED = {'report': 'update_runs__found', 'reconcile': 'update_runs__applied'}
 
 
 def cluster_outcome_filter(results, cluster, changed=False, error=None, no_runs_state='NoRuns'):
     if not isinstance(cluster, dict) or 'cluster_name' not in cluster:
         raise AnsibleFilterError('cluster_outcome needs the cluster as a dictionary with cluster_name')
-    return cluster_outcome(cluster, _runs(results), changed=changed, error=error, no_runs_state=no_runs_state)
+    if any(not isinstance(entry, dict) for entry in results or []):
+        raise AnsibleFilterError('cluster_outcome expects a list of dictionaries')
+    return cluster_outcome(cluster, runs_of_results(results), changed=changed, error=error, no_runs_state=no_runs_state)
+
+
+def fleet_outcomes_filter(hosts, hostvars, mode='report'):
+    """Every host's outcome from what the update_runs role registered on it (one pass on the controller)."""
+    if mode not in _REGISTERED:
+        raise AnsibleFilterError("fleet_outcomes: mode must be 'report' or 'reconcile', got %r" % (mode,))
+    outcomes = []
+    for host in hosts or []:
+        values = hostvars[host]
+        fallback = {name: values.get(name) for name in ('azure_hci_cluster_name', 'azure_hci_resource_group', 'azure_hci_subscription_id')}
+        outcomes.append(registered_outcome(host, values.get(_REGISTERED[mode]), mode, values.get('update_runs_outcome'), fallback))
+    return outcomes
 
 
 def fleet_summary_filter(outcomes, hostnames=None):
@@ -48,6 +53,7 @@ class FilterModule:
     def filters(self):
         return {
             'cluster_outcome': cluster_outcome_filter,
+            'fleet_outcomes': fleet_outcomes_filter,
             'fleet_summary': fleet_summary_filter,
             'fleet_summary_markdown': fleet_summary_markdown_filter,
         }

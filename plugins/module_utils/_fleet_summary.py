@@ -44,6 +44,52 @@ def cluster_outcome(cluster, runs, changed=False, error=None, no_runs_state=NO_R
     return outcome
 
 
+def registered_outcome(host, registered, mode, failure=None, fallback=None):
+    """One cluster's outcome from what its tasks registered, without a per-host task to record it.
+
+    ``registered`` is update_runs__found (report) or update_runs__applied
+    (reconcile); ``failure`` the outcome the role's rescue recorded. A
+    successful registration wins over a recorded failure (that failure is then
+    from an earlier run of the role). The cluster is named from the module's
+    invocation, else from ``fallback`` (host variables), else the host name.
+    """
+    if not isinstance(registered, dict) or registered.get('failed'):
+        return failure or None
+    # A loop over no items is 'skipped' with empty results: a cluster with nothing desired, not a missing outcome.
+    if registered.get('skipped') and not isinstance(registered.get('results'), list):
+        return failure or None
+    if mode == 'reconcile':
+        results = [item for item in registered.get('results') or [] if isinstance(item, dict)]
+        cluster = _cluster_of(host, [item.get('invocation') for item in results], fallback)
+        return cluster_outcome(cluster, runs_of_results(results), changed=registered.get('changed'), no_runs_state='NoDesiredRuns')
+    cluster = _cluster_of(host, [registered.get('invocation')], fallback)
+    return cluster_outcome(cluster, runs_of_results(registered.get('update_runs')))
+
+
+def runs_of_results(results):
+    """Runs from the info module's update_runs, or from a loop of the update-run module's results (named by their items)."""
+    runs = []
+    for entry in results or []:
+        if not isinstance(entry, dict) or not entry.get('update_run'):
+            continue
+        item = entry.get('item') if isinstance(entry.get('item'), dict) else {}
+        runs.append(dict(update_name=entry.get('update_name') or item.get('update_name'), name=entry.get('name') or item.get('name'),
+                         update_run=entry['update_run'], summary=entry['summary']))
+    return runs
+
+
+def _cluster_of(host, invocations, fallback):
+    fallback = fallback or {}
+    args = next((invocation.get('module_args') for invocation in invocations
+                 if isinstance(invocation, dict) and isinstance(invocation.get('module_args'), dict)), {})
+    return dict(
+        host=host,
+        cluster_name=args.get('cluster_name') or fallback.get('azure_hci_cluster_name') or host,
+        resource_group=args.get('resource_group') or fallback.get('azure_hci_resource_group'),
+        subscription_id=args.get('subscription_id') or fallback.get('azure_hci_subscription_id'),
+    )
+
+
 def _latest(runs):
     def started(item):
         properties = (item.get('update_run') or {}).get('properties') or {}
