@@ -202,6 +202,8 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection imp
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import AuthenticationFailed, InvalidOption
 
 PLUGIN = 'hcifleet.azure_hci.clusters'
+
+
 # ---------------------------------------------------------------- the plugin
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):

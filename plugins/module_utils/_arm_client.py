@@ -152,7 +152,7 @@ class ArmClient:
             yield from page.get('value') or []
             url = page.get('nextLink')
             if url:
-                self._require_same_origin(url, 'nextLink')
+                self._require_same_origin(url, 'a nextLink')
 
     def fetch_json(self, url):
         """Anonymous GET of a JSON document (cloud metadata), with the same retries."""
@@ -166,7 +166,7 @@ class ArmClient:
         status_url = headers.get('Azure-AsyncOperation') or headers.get('Location')
         if not status_url:
             return
-        self._require_same_origin(status_url, 'operation status URL')
+        self._require_same_origin(status_url, 'an operation status URL')
         deadline = time.time() + operation_timeout
         retry_after = headers.get('Retry-After')
         while True:
@@ -243,6 +243,9 @@ class ArmClient:
                            % _reason(exc), code='SSLError', method=method, url=url)
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             raise _Retryable(ArmError('connection failed: %s' % _reason(exc), code='ConnectionError', method=method, url=url))
+        except OSError as exc:
+            # The rest of requests' errors (InvalidURL, TooManyRedirects, ...) and an unreadable CA bundle: a retry cannot help.
+            raise ArmError('request failed: %s' % _reason(exc), code='RequestError', method=method, url=url)
         response_headers = raw.headers
         request_id = response_headers.get('x-ms-request-id')
         if raw.status_code in RETRYABLE_STATUS:
@@ -268,10 +271,8 @@ class ArmClient:
 
     def _require_same_origin(self, url, what):
         # A bearer token must only ever go to the resource manager it was issued for.
-        expected = urlsplit(self.base_url)
-        actual = urlsplit(url)
-        if (actual.scheme, actual.netloc.lower()) != (expected.scheme, expected.netloc.lower()):
-            raise ArmError('ARM returned a %s on another host (%s); refusing to send credentials there' % (what, actual.netloc),
+        if _origin(url) != _origin(self.base_url):
+            raise ArmError('ARM returned %s on another host (%s); refusing to send credentials there' % (what, urlsplit(url).netloc),
                            code='UntrustedRedirect', url=url)
 
 
@@ -284,8 +285,15 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
     def error(self, attempts):
-        self.arm_error.message = '%s (gave up after %d attempts)' % (self.arm_error.message, attempts)
+        self.arm_error.message = '%s (gave up after %d attempt%s)' % (self.arm_error.message, attempts, '' if attempts == 1 else 's')
         return self.arm_error
+
+
+def _origin(url):
+    """(scheme, host, port) with the default port filled in: https://h and https://h:443 are one origin."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or '').lower(), parts.port or {'https': 443, 'http': 80}.get(scheme)
 
 
 def _error_of(response):

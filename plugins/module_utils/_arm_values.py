@@ -24,6 +24,9 @@ _DATE_TIME = re.compile(
     r'\s*(?P<offset>[Zz]|[+-]\d{2}:?\d{2})?$'
 )
 _EPOCH = datetime.datetime(1970, 1, 1)
+# What ARM takes in a request body (RFC 3339): 'T', '.' before the fraction, 'Z' or '+HH:MM'. datetime_ticks() reads
+# more spellings, which suits values a server returns, not values we send: ARM refuses those with a 400.
+_SENDABLE = re.compile(r'\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})')
 
 
 class InvalidValue(ValueError):
@@ -66,6 +69,17 @@ def _offset_minutes(offset, value):
     if hours > 23 or minutes > 59:
         raise InvalidValue("'%s' has an invalid UTC offset '%s'" % (value, offset))
     return sign * (hours * 60 + minutes)
+
+
+def check_sendable_datetime(value):
+    """Refuse a date-time that ARM would refuse in a request body (an empty value means 'not set')."""
+    if value == '':
+        return value
+    datetime_ticks(value)
+    if not _SENDABLE.fullmatch(value):
+        raise InvalidValue("'%s' is not an RFC 3339 date-time as ARM takes it: write 'T' between date and time, '.' before the "
+                           "fraction and Z or an offset such as +05:30 (for example 2024-05-01T10:00:00.5+05:30)" % value)
+    return value
 
 
 def datetime_key(value):

@@ -11,6 +11,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
+import os
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported
+    urlsplit = None
+
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmClient, ArmError, new_session
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._cloud import (
     CloudError,
@@ -33,11 +41,12 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import R
 
 def check_connection_options(options):
     """Validate what needs no network; returns the credential plan."""
-    if options.get('request_timeout') is not None and options['request_timeout'] <= 0:
+    # 'not x > 0' rather than 'x <= 0': NaN compares false both ways and must be refused too.
+    if options.get('request_timeout') is not None and not (options['request_timeout'] > 0 and math.isfinite(options['request_timeout'])):
         raise InvalidOption('request_timeout', 'must be a positive number of seconds, got %s' % options['request_timeout'])
     if options.get('max_retries') is not None and options['max_retries'] < 0:
         raise InvalidOption('max_retries', 'must be 0 or more, got %s' % options['max_retries'])
-    if options.get('max_retry_delay') is not None and options['max_retry_delay'] < 0:
+    if options.get('max_retry_delay') is not None and not (options['max_retry_delay'] >= 0 and math.isfinite(options['max_retry_delay'])):
         raise InvalidOption('max_retry_delay', 'must be 0 or more seconds, got %s' % options['max_retry_delay'])
     cloud_environment = options.get('cloud_environment') or 'AzureCloud'
     if not is_metadata_url(cloud_environment):
@@ -47,7 +56,21 @@ def check_connection_options(options):
             raise InvalidOption('cloud_environment', str(exc))
     elif not cloud_environment.lower().startswith('https://'):
         raise InvalidOption('cloud_environment', 'a cloud metadata URL must use https, got %s' % cloud_environment)
-    return credential_plan(options)
+    elif not _hostname(cloud_environment):
+        raise InvalidOption('cloud_environment', 'the cloud metadata URL %s names no host' % cloud_environment)
+    authority_host = options.get('authority_host')
+    if authority_host and '://' in authority_host and not authority_host.lower().startswith('https://'):
+        # azure-identity refuses it too, but only once a token is requested and without naming the option.
+        raise InvalidOption('authority_host', 'must use https, got %s' % authority_host)
+    # requests and azure-identity would fail on a missing file only at the first request, naming the path but not the option.
+    if options.get('ca_path') and not os.path.exists(options['ca_path']):
+        raise InvalidOption('ca_path', 'no such file or directory: %s' % options['ca_path'])
+    plan = credential_plan(options)
+    if plan.kind == 'client_certificate' and not os.path.isfile(plan.certificate_path):
+        raise InvalidOption('client_certificate_path', 'no such file: %s' % plan.certificate_path)
+    if plan.kind == 'workload_identity' and not os.path.isfile(plan.token_file):
+        raise InvalidOption('federated_token_file', 'no such file: %s' % plan.token_file)
+    return plan
 
 
 def arm_client_from_options(options):
@@ -86,6 +109,13 @@ def resolve_cloud(cloud_environment, transport):
         raise InvalidOption('cloud_environment', 'cannot read the cloud metadata at %s: %s' % (cloud_environment.split('?')[0], exc))
     except CloudError as exc:
         raise InvalidOption('cloud_environment', str(exc))
+
+
+def _hostname(url):
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # 'https://[::1' and other URLs that do not parse
+        return None
 
 
 def _or(value, default):

@@ -28,7 +28,9 @@ KIND_DESCRIPTIONS = {
     'workload_identity': 'workload identity (federated token file)',
     'managed_identity': 'managed identity',
     'azure_cli': 'Azure CLI login',
-    'managed_identity_or_cli': 'managed identity, then Azure CLI login',
+    'managed_identity_or_cli': ('no service principal or workload identity is configured (set client_id, secret and tenant, or the '
+                                'AZURE_CLIENT_ID, AZURE_SECRET and AZURE_TENANT variables an AWX Azure credential sets), so a managed '
+                                'identity and then the Azure CLI login were tried'),
     'access_token_only': 'the access_token option',
 }
 # Refresh a little before expiry so a token never expires in flight.
@@ -201,4 +203,6 @@ def token_expiry(token):
 def _first_line(exc):
     message = getattr(exc, 'message', None) or str(exc)
     lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    # MSAL appends the raw answer of the token endpoint ('Content: ...') to a JSON error: that body is not ours to print.
+    lines = lines[:next((index for index, line in enumerate(lines) if line.startswith('Content:')), len(lines))]
     return ' '.join(lines[:3]) if lines else exc.__class__.__name__

@@ -9,7 +9,11 @@ __metaclass__ = type
 
 
 class InvalidOption(ValueError):
-    """A task option that cannot be used; ``option`` is its (dotted) name. Raised before any API call."""
+    """A task option that cannot be used; ``option`` is its (dotted) name.
+
+    Raised before any request when the option alone shows it (nearly always), and never after a write: an option
+    that conflicts with the resource as it is (a new location for an existing run) is refused after the read.
+    """
 
     def __init__(self, option, reason):
         super(InvalidOption, self).__init__('%s: %s' % (option, reason))

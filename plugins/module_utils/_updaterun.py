@@ -23,6 +23,7 @@ import copy
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values import (
     InvalidValue,
+    check_sendable_datetime,
     datetime_key,
     enum_key,
     location_key,
@@ -127,7 +128,7 @@ def _checked(value, path, kind):
     text = _text(value, path)
     if kind == 'datetime':
         try:
-            datetime_key(text)
+            check_sendable_datetime(text)
         except InvalidValue as exc:
             raise InvalidOption(path, str(exc))
     return text

@@ -387,18 +387,6 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._updaterun_api 
     update_run_address,
 )
 
-_STEP_OPTIONS = dict(
-    name=dict(type='str'),
-    description=dict(type='str'),
-    error_message=dict(type='str'),
-    status=dict(type='str'),
-    start_time_utc=dict(type='str'),
-    end_time_utc=dict(type='str'),
-    last_updated_time_utc=dict(type='str'),
-    expected_execution_time=dict(type='str'),
-    steps=dict(type='list', elements='dict'),
-)
-
 ARGUMENT_SPEC = dict(
     resource_group=dict(type='str', required=True),
     cluster_name=dict(type='str', required=True),
@@ -410,7 +398,9 @@ ARGUMENT_SPEC = dict(
     time_started=dict(type='str'),
     last_updated_time=dict(type='str'),
     duration=dict(type='str'),
-    progress=dict(type='dict', options=_STEP_OPTIONS),
+    # The step tree is validated by desired_update_run() at every depth, root included: ansible-core's own suboption
+    # checks crash on a list of non-dictionaries and drop the option's name for a string, before the module can report it.
+    progress=dict(type='dict'),
     api_version=dict(type='str', default='2024-04-01'),
     operation_timeout=dict(type='float', default=600.0),
 )
@@ -448,6 +438,8 @@ def run(azure):
     params = azure.params
     address = update_run_address(params)
     desired = desired_update_run(params)
+    if not params['operation_timeout'] >= 0:  # NaN too
+        raise InvalidOption('operation_timeout', 'must be 0 or more seconds, got %s' % params['operation_timeout'])
     if params['state'] == 'absent':
         named = [option for option in DESIRED_OPTION_NAMES if params.get(option) is not None]
         if named:

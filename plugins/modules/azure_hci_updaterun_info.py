@@ -232,7 +232,8 @@ def wait_for_terminal(client, address, first, timeout, interval, sleep=time.slee
         if clock() + interval > deadline:
             pending = ['%s/%s is %s at %s' % (item['update_name'], item['name'], item['summary']['state'], _current(item))
                        for item in items if not is_terminal(item)]
-            raise ArmError('gave up waiting after %d seconds: %s' % (int(clock() - started), '; '.join(pending)), code='WaitTimeout')
+            raise ArmError('gave up waiting after %d seconds (another poll would pass wait_timeout=%s): %s'
+                           % (int(clock() - started), _seconds(timeout), '; '.join(pending)), code='WaitTimeout')
         sleep(interval)
         try:
             items = [described(run) for run in read_runs(client, address)]
@@ -241,6 +242,10 @@ def wait_for_terminal(client, address, first, timeout, interval, sleep=time.slee
                 raise
         polls += 1
     return items, polls, round(clock() - started, 1)
+
+
+def _seconds(value):
+    return int(value) if float(value).is_integer() else value
 
 
 def _transient(error):
@@ -257,7 +262,7 @@ def run(azure):
     if params.get('name') and not params.get('update_name'):
         raise InvalidOption('name', 'selecting one update run needs update_name too')
     for option in ('wait_timeout', 'wait_interval'):
-        if params[option] < 0:
+        if not params[option] >= 0:  # NaN too
             raise InvalidOption(option, 'must be 0 or more seconds, got %s' % params[option])
     address = update_run_address(params, require_update=False, require_name=False)
     client = azure.client()

@@ -124,6 +124,20 @@ def test_a_malformed_body_is_retried_then_reported():
     assert 'not valid JSON' in str(error.value)
 
 
+@pytest.mark.parametrize('failure', [
+    requests.exceptions.InvalidURL("Failed to parse: Host 'exa mple.com' contains invalid character ' '"),
+    requests.exceptions.TooManyRedirects('Exceeded 30 redirects.'),
+    OSError('Could not find a suitable TLS CA certificate bundle, invalid path: /gone.pem'),
+])
+def test_other_transport_failures_fail_cleanly_without_a_retry(failure):
+    arm, session, sleeps = client(failure)
+    with pytest.raises(ArmError) as error:
+        arm.get('/x', 'v')
+    assert error.value.code == 'RequestError'
+    assert str(error.value) == 'GET https://management.example.test/x failed: RequestError: request failed: %s' % failure
+    assert len(session.sent) == 1 and sleeps == []
+
+
 def test_client_errors_are_not_retried():
     arm, session, sleeps = client(arm_error(400, 'InvalidRequestContent', 'bad body'))
     with pytest.raises(ArmError) as error:
@@ -211,3 +225,15 @@ def test_an_explicit_ca_path_is_passed_with_every_request():
     session.verify = '/etc/lab-ca.pem'
     ArmClient(session, BASE, FakeTokens()).get('/x', 'v')
     assert session.sent[0]['verify'] == '/etc/lab-ca.pem'
+
+
+def test_a_next_link_with_the_default_port_written_out_is_the_same_origin():
+    arm, session, _sleeps = client(Reply(200, {'value': [1], 'nextLink': 'https://management.example.test:443/x?page=2'}), Reply(200, {'value': [2]}))
+    assert list(arm.list('/x', 'v')) == [1, 2]
+    assert len(session.sent) == 2
+
+
+def test_one_attempt_is_singular():
+    arm, _session, _sleeps = client(arm_error(503, 'ServiceUnavailable', 'busy'), retries=0)
+    with pytest.raises(ArmError, match=r'gave up after 1 attempt\)'):
+        arm.get('/x', 'v')

@@ -8,6 +8,7 @@ import pytest
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values import (
     InvalidValue,
+    check_sendable_datetime,
     datetime_key,
     datetime_ticks,
     enum_key,
@@ -70,3 +71,15 @@ def test_enum_values_compare_case_insensitively():
 def test_a_date_time_without_an_offset_is_refused_with_a_fix():
     with pytest.raises(InvalidValue, match=r"has no UTC offset: add Z .* \(for example 2022-04-06T13:58:42Z\)"):
         datetime_ticks('2022-04-06T13:58:42')
+
+
+@pytest.mark.parametrize('value', ['2022-04-06T13:58:42Z', '2022-04-06t13:58:42.1234567+05:30', '2022-04-06T13:58:42.5-08:00', ''])
+def test_rfc3339_date_times_can_be_sent(value):
+    assert check_sendable_datetime(value) == value
+
+
+@pytest.mark.parametrize('value', ['2022-04-06 13:58:42Z', '2022-04-06T13:58:42,5Z', '2022-04-06T13:58:42+0530', '2022-04-06T13:58:42 Z'])
+def test_spellings_arm_refuses_are_not_sent_though_they_compare(value):
+    assert datetime_ticks(value)
+    with pytest.raises(InvalidValue, match='RFC 3339'):
+        check_sendable_datetime(value)

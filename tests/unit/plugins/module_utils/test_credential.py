@@ -113,6 +113,21 @@ def test_authentication_errors_become_one_readable_failure():
                                 'AADSTS7000215: Invalid client secret provided. Trace ID: 1 more')
 
 
+def test_the_token_endpoints_raw_answer_is_not_repeated_in_the_failure():
+    from azure.core.exceptions import ClientAuthenticationError
+
+    class Garbled:
+        def get_token(self, scope):
+            raise ClientAuthenticationError(message='Authentication failed: JSON is invalid: Expecting value: line 1 column 9\n'
+                                                    'Content: {"token_type": "Bearer", "access_token": "eyJ0eXAiOiJKV1Qi')
+
+    tokens = AccessTokens(Garbled, 's', 'service principal with a client secret, client id app', clock=lambda: 0)
+    with pytest.raises(AuthenticationFailed) as error:
+        tokens.token()
+    assert str(error.value) == ('authentication failed (service principal with a client secret, client id app): '
+                                'Authentication failed: JSON is invalid: Expecting value: line 1 column 9')
+
+
 @pytest.mark.parametrize('options, class_name', [
     (dict(SP), 'ClientSecretCredential'),
     (dict(auth_source='workload_identity', client_id='app', tenant='tenant', federated_token_file='/token'), 'WorkloadIdentityCredential'),

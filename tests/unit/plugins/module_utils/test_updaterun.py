@@ -92,6 +92,19 @@ def test_empty_location_is_rejected():
         desired_update_run({'location': '  '})
 
 
+@pytest.mark.parametrize('spelling', ['2024-01-01 10:00:00Z', '2024-01-01T10:00:00,5Z', '2024-01-01T10:00:00+0530', '2024-01-01T10:00:00 Z'])
+def test_a_date_time_arm_would_refuse_is_refused_before_any_request(spelling):
+    """The comparison reads these spellings, but ARM refuses them in a body: the task must fail before its PUT."""
+    with pytest.raises(InvalidOption, match='not an RFC 3339 date-time as ARM takes it') as error:
+        desired_update_run({'progress': {'steps': [step('a', end_time_utc=spelling)]}})
+    assert error.value.option == 'progress.steps[0].end_time_utc'
+
+
+@pytest.mark.parametrize('spelling', ['2024-01-01T10:00:00Z', '2024-01-01t10:00:00.1234567890z', '2024-01-01T10:00:00.5-08:00'])
+def test_rfc_3339_date_times_in_any_offset_and_precision_are_sent_as_written(spelling):
+    assert desired_update_run({'time_started': spelling}) == {'properties': {'timeStarted': spelling}}
+
+
 def test_empty_date_time_is_allowed_for_a_step_that_has_not_started():
     assert desired_update_run({'progress': {'start_time_utc': ''}}) == {'properties': {'progress': {'startTimeUtc': ''}}}
 

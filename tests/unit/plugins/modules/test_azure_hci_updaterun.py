@@ -180,3 +180,25 @@ def test_the_secret_never_appears_in_the_result(arm, capsys):
     result = run_module({'run_state': 'Failed'}, diff=True, capsys=capsys)
     assert 's3cret-value' not in json.dumps(result)
     assert 'fake-token' not in json.dumps(result)
+
+
+@pytest.mark.parametrize('progress, option, words', [
+    ('just text', 'progress', 'unable to convert to dict'),
+    ([1, 2], 'progress', 'unable to convert to dict'),
+    ({'colour': 'red'}, 'progress', 'unsupported key(s) colour'),
+    ({'status': 5}, 'progress.status', 'expected a string, got an integer'),
+    ({'steps': {'name': 'a'}}, 'progress.steps', 'expected a list of steps'),
+])
+def test_the_root_step_is_validated_like_every_other_step(arm, capsys, progress, option, words):
+    result = run_module({'progress': progress}, capsys=capsys)
+    assert result['failed'] is True
+    assert option in result['msg'] and words in result['msg']
+    assert arm.sent == []
+
+
+def test_a_negative_operation_timeout_fails_before_the_delete(arm, capsys):
+    arm.stored = example_run()
+    result = run_module({'state': 'absent', 'operation_timeout': -1}, capsys=capsys)
+    assert result['failed'] is True
+    assert result['option'] == 'operation_timeout'
+    assert arm.sent == []

@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""check_connection_options: every option it can judge without the network is judged before any request."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import check_connection_options
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
+
+SP = dict(client_id='app', secret='s3cret', tenant='tenant', cloud_environment='AzureCloud')
+
+
+@pytest.mark.parametrize('options, option, words', [
+    (dict(SP, request_timeout=0.0), 'request_timeout', 'positive'),
+    (dict(SP, request_timeout=float('nan')), 'request_timeout', 'positive'),
+    (dict(SP, request_timeout=float('inf')), 'request_timeout', 'positive'),
+    (dict(SP, max_retries=-1), 'max_retries', '0 or more'),
+    (dict(SP, max_retry_delay=float('nan')), 'max_retry_delay', '0 or more'),
+    (dict(SP, cloud_environment='https://'), 'cloud_environment', 'names no host'),
+    (dict(SP, cloud_environment='https://[::1/metadata/endpoints'), 'cloud_environment', 'names no host'),
+    (dict(SP, cloud_environment='http://arm.lab.test/metadata/endpoints'), 'cloud_environment', 'must use https'),
+    (dict(SP, authority_host='http://login.lab.test'), 'authority_host', 'must use https'),
+    (dict(SP, ca_path='/nonexistent/hcifleet-ca.pem'), 'ca_path', 'no such file or directory: /nonexistent/hcifleet-ca.pem'),
+    (dict(SP, secret=None, client_certificate_path='/nonexistent/app.pem'), 'client_certificate_path', 'no such file: /nonexistent/app.pem'),
+    (dict(SP, secret=None, auth_source='workload_identity', federated_token_file='/nonexistent/token'), 'federated_token_file',
+     'no such file: /nonexistent/token'),
+])
+def test_unusable_options_are_named_before_any_request(options, option, words):
+    with pytest.raises(InvalidOption) as error:
+        check_connection_options(options)
+    assert error.value.option == option
+    assert words in str(error.value)
+
+
+def test_existing_files_and_an_https_authority_are_accepted(tmp_path):
+    certificate = tmp_path / 'app.pem'
+    certificate.write_text('not read here', encoding='utf-8')
+    options = dict(SP, secret=None, client_certificate_path=str(certificate), ca_path=str(tmp_path), authority_host='login.lab.test')
+    assert check_connection_options(options).kind == 'client_certificate'
