@@ -7,7 +7,7 @@ Hypothesis draws random update runs (nested step trees with unique names per lev
 date-times in many spellings) and random partial tasks over them: a random subset of the run's fields, and a random
 sub-selection of the step tree, where some levels give ``steps`` as the complete ordered list (dropping, reordering
 and adding steps) and some steps name only some of their fields. Each drawn example seeds ``EXAMPLES`` runs into
-the emulator, runs ONE playbook with one task per run, and checks every run against an oracle written here,
+the emulator, runs ONE playbook with one task per run, and checks every run against tests/update_run_oracle.py, written
 independently of the collection's module_utils: date-times compare by instant, statuses case-insensitively,
 location as ARM does, and everything not named must come back byte for byte.
 
@@ -23,29 +23,22 @@ import re
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from ansible_collections.hcifleet.azure_hci.tests.update_run_oracle import (
+    RUN_FIELDS,
+    STEP_FIELDS,
+    TICKS_PER_SECOND,
+    civil_date,
+    differs,
+    instant,
+    properties_problems,
+)
+
 from .conftest import play, update_run_path
 
 RUNS = int(os.environ.get('HCIFLEET_PRESERVATION_RUNS', '3'))
 EXAMPLES = int(os.environ.get('HCIFLEET_PRESERVATION_EXAMPLES', '10'))
 UPDATE = 'Solution10.2408.1.9'
 
-# option name -> (ARM name, how it compares)
-STEP_FIELDS = {
-    'name': ('name', 'text'),
-    'description': ('description', 'text'),
-    'error_message': ('errorMessage', 'text'),
-    'status': ('status', 'enum'),
-    'start_time_utc': ('startTimeUtc', 'datetime'),
-    'end_time_utc': ('endTimeUtc', 'datetime'),
-    'last_updated_time_utc': ('lastUpdatedTimeUtc', 'datetime'),
-    'expected_execution_time': ('expectedExecutionTime', 'text'),
-}
-RUN_FIELDS = {
-    'run_state': ('state', 'enum'),
-    'time_started': ('timeStarted', 'datetime'),
-    'last_updated_time': ('lastUpdatedTime', 'datetime'),
-    'duration': ('duration', 'text'),
-}
 RUN_STATES = ('Unknown', 'Succeeded', 'InProgress', 'Failed')
 STATUSES = ('Success', 'Error', 'InProgress', 'Unknown status', 'Skipped')
 STEP_NAMES = ('Prepare', 'Install', 'Verify', 'Node 1', 'Node 2', 'Clean up', 'Ünïcode step', 'step/with/slash', 'Step 9')
@@ -55,7 +48,6 @@ REGIONS = {'westus2': 'West US 2', 'eastus': 'East US', 'westeurope': 'West Euro
 
 # No '{' or '}': Ansible would template them. No surrogates or control characters: not text a task carries.
 TEXT = st.text(st.characters(blacklist_categories=('Cs', 'Cc'), blacklist_characters='{}'), max_size=12)
-TICKS_PER_SECOND = 10 ** 7
 EPOCH_2020, EPOCH_2030 = 1577836800, 1893456000
 
 
@@ -74,7 +66,7 @@ def spellings(draw, ticks):
     offset = draw(st.sampled_from((None, 0, 330, -480, 60, 840, -150)))
     local = seconds + (offset or 0) * 60
     days, rest = divmod(local, 86400)
-    date = _civil_date(days)
+    date = civil_date(days)
     text = '%s%s%02d:%02d:%02d' % (date, draw(st.sampled_from('Tt')), rest // 3600, rest % 3600 // 60, rest % 60)
     digits = draw(st.integers(0, 9)) if fraction == 0 else draw(st.integers(7, 9))
     if digits:
@@ -85,19 +77,6 @@ def spellings(draw, ticks):
     else:
         text += '%s%02d:%02d' % ('-' if offset < 0 else '+', abs(offset) // 60, abs(offset) % 60)
     return text
-
-
-def _civil_date(days):
-    """YYYY-MM-DD of a day count since 1970-01-01 (proleptic Gregorian), without the datetime module's help."""
-    days += 719468
-    era = days // 146097
-    day_of_era = days - era * 146097
-    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
-    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
-    month_index = (5 * day_of_year + 2) // 153
-    day = day_of_year - (153 * month_index + 2) // 5 + 1
-    month = month_index + 3 if month_index < 10 else month_index - 9
-    return '%04d-%02d-%02d' % (year_of_era + era * 400 + (month <= 2), month, day)
 
 
 def date_times():
@@ -191,85 +170,7 @@ def cases(draw):
     return server, task
 
 
-# ------------------------------------------------------------------ the oracle (independent of plugins/module_utils)
-
-_RFC3339 = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$')
-
-
-def instant(value):
-    """Ticks since 1970 of one of the spellings above (or of the server's), None for absent or empty."""
-    if value in (None, ''):
-        return None
-    match = _RFC3339.match(value)
-    assert match, 'not a date-time: %r' % value
-    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
-    # days from civil (the inverse of _civil_date)
-    year -= month <= 2
-    era = year // 400
-    year_of_era = year - era * 400
-    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    days = era * 146097 + day_of_era - 719468
-    seconds = days * 86400 + hour * 3600 + minute * 60 + second
-    if match.group(9):
-        sign = -1 if match.group(9) == '-' else 1
-        seconds -= sign * (int(match.group(10)) * 3600 + int(match.group(11)) * 60)
-    return seconds * TICKS_PER_SECOND + int((match.group(7) or '').ljust(7, '0')[:7])
-
-
-def same(kind, left, right):
-    if kind == 'datetime':
-        return instant(left) == instant(right)
-    if kind == 'enum':
-        return (left or '').strip().lower() == (right or '').strip().lower()
-    return (left or '') == (right or '')
-
-
-def differs(server, task):
-    """Whether the task asks for anything the server does not already hold (in meaning)."""
-    properties = server['properties']
-    if any(not same(kind, properties.get(arm), task[option]) for option, (arm, kind) in RUN_FIELDS.items() if option in task):
-        return True
-    return 'progress' in task and step_differs(properties.get('progress') or {}, task['progress'])
-
-
-def step_differs(existing, desired):
-    if any(not same(kind, existing.get(arm), desired[option]) for option, (arm, kind) in STEP_FIELDS.items() if option in desired):
-        return True
-    if 'steps' not in desired:
-        return False
-    present = {step['name']: step for step in existing.get('steps') or []}
-    if [step['name'] for step in desired['steps']] != [step['name'] for step in existing.get('steps') or []]:
-        return True
-    return any(step_differs(present[step['name']], step) for step in desired['steps'])
-
-
-def check_field(problems, where, kind, before, after, named, value):
-    if not named:
-        if after != before:
-            problems.append('%s: not named, was %r, is now %r' % (where, before, after))
-        return
-    if not same(kind, after, value):
-        problems.append('%s: asked for %r, got %r' % (where, value, after))
-    elif before not in (None, '') and same(kind, before, value) and after != before:
-        problems.append('%s: equal in meaning to %r, yet rewritten as %r' % (where, before, after))
-
-
-def check_step(problems, where, before, desired, after):
-    for option, (arm, kind) in STEP_FIELDS.items():
-        check_field(problems, '%s.%s' % (where, option), kind, before.get(arm), after.get(arm), option in desired, desired.get(option))
-    if 'steps' not in desired:
-        if after.get('steps') != before.get('steps'):
-            problems.append('%s.steps: not named, was %r, is now %r' % (where, before.get('steps'), after.get('steps')))
-        return
-    present = {step['name']: step for step in before.get('steps') or []}
-    now = after.get('steps') or []
-    if [step.get('name') for step in now] != [step['name'] for step in desired['steps']]:
-        problems.append('%s.steps: asked for %r, got %r' % (where, [step['name'] for step in desired['steps']], [step.get('name') for step in now]))
-        return
-    for wanted, got in zip(desired['steps'], now):
-        check_step(problems, '%s.steps[%s]' % (where, wanted['name']), present.get(wanted['name'], {}), wanted, got)
-
+# ------------------------------------------------------------------ what must hold on the server (tests/update_run_oracle.py)
 
 def preservation_problems(before, task, after):
     """Everything the task did not name is unchanged; everything it named is as asked. [] when all is well."""
@@ -284,13 +185,7 @@ def preservation_problems(before, task, after):
     created = {key: value for key, value in before['systemData'].items() if key.startswith('created')}
     if {key: value for key, value in after['systemData'].items() if key.startswith('created')} != created:
         problems.append('systemData.created*: changed')
-    properties, now = before['properties'], after['properties']
-    for option, (arm, kind) in RUN_FIELDS.items():
-        check_field(problems, option, kind, properties.get(arm), now.get(arm), option in task, task.get(option))
-    if 'progress' in task:
-        check_step(problems, 'progress', properties.get('progress') or {}, task['progress'], now.get('progress') or {})
-    elif now.get('progress') != properties.get('progress'):
-        problems.append('progress: not named, was %r, is now %r' % (properties.get('progress'), now.get('progress')))
+    problems += properties_problems(before['properties'], task, after['properties'])
     return problems
 
 
@@ -323,8 +218,9 @@ def test_a_partial_task_changes_exactly_what_it_names_and_nothing_else(ansible, 
             failures.append('example %d failed: %s\n  task: %r' % (index, result.get('msg'), task))
             continue
         problems = preservation_problems(before, task, after)
-        if result['changed'] is not differs(before, task):
-            problems.append('changed is %s, but the task %s' % (result['changed'], 'asks for a change' if differs(before, task) else 'changes nothing'))
+        expected = differs(before['properties'], task)
+        if result['changed'] is not expected:
+            problems.append('changed is %s, but the task %s' % (result['changed'], 'asks for a change' if expected else 'changes nothing'))
         if problems:
             failures.append('example %d:\n  %s\n  task: %r\n  before: %r' % (index, '\n  '.join(problems), task, before['properties']))
     assert not failures, '\n'.join(failures)

@@ -6,15 +6,14 @@
 The same promise as tests/integration/test_data_preservation.py, at the level of the pure functions, where many
 more examples fit in a second: merging a task into a run keeps everything the task does not name byte for byte,
 sets what it names, and leaves nothing to compare; merging again changes nothing; and whether a run needs a write
-at all agrees with an oracle written here from the rules (instants, case-insensitive statuses), not from
-_arm_values.
+at all agrees with tests/update_run_oracle.py, written from the rules (instants, case-insensitive statuses), not
+from _arm_values.
 """
 
 from __future__ import annotations
 
 import copy
 import os
-import re
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -25,14 +24,16 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._updaterun impo
     predicted_update_run,
     update_run_differences,
 )
+from ansible_collections.hcifleet.azure_hci.tests.update_run_oracle import (
+    MINUTE,
+    RUN_FIELDS,
+    STEP_FIELDS,
+    civil_date,
+    differs,
+    instant,
+    properties_problems,
+)
 
-STEP_FIELDS = {
-    'name': ('name', 'text'), 'description': ('description', 'text'), 'error_message': ('errorMessage', 'text'),
-    'status': ('status', 'enum'), 'start_time_utc': ('startTimeUtc', 'datetime'), 'end_time_utc': ('endTimeUtc', 'datetime'),
-    'last_updated_time_utc': ('lastUpdatedTimeUtc', 'datetime'), 'expected_execution_time': ('expectedExecutionTime', 'text'),
-}
-RUN_FIELDS = {'run_state': ('state', 'enum'), 'time_started': ('timeStarted', 'datetime'),
-              'last_updated_time': ('lastUpdatedTime', 'datetime'), 'duration': ('duration', 'text')}
 RUN_STATES = ('Unknown', 'Succeeded', 'InProgress', 'Failed')
 STATUSES = ('Success', 'Error', 'InProgress', 'Unknown status', 'skipped')
 NAMES = ('a', 'b', 'c', 'Node 1', 'Ünï')
@@ -43,15 +44,13 @@ TEXT = st.text(max_size=6)
 
 # ------------------------------------------------------------------ date-times: an instant and its spellings
 
-MINUTE = 60 * 10 ** 7  # ticks
-
 
 def spell(ticks, offset, separator, fraction_separator, digits, colon):
     """One spelling of an instant (ticks since 1970): ``offset`` is 'Z', 'z' or minutes east of UTC."""
     local = ticks + (0 if isinstance(offset, str) else offset) * MINUTE
     seconds, fraction = divmod(local, 10 ** 7)
     days, rest = divmod(seconds, 86400)
-    text = '%s%s%02d:%02d:%02d' % (_civil(days), separator, rest // 3600, rest % 3600 // 60, rest % 60)
+    text = '%s%s%02d:%02d:%02d' % (civil_date(days), separator, rest // 3600, rest % 3600 // 60, rest % 60)
     digits = max(digits, 7) if fraction else digits
     if digits:
         text += fraction_separator + ('%07d' % fraction).ljust(digits, '5')[:digits]
@@ -72,43 +71,6 @@ def date_times(sendable=True):
     """
     return st.builds(spell, INSTANTS, st.sampled_from(OFFSETS), st.sampled_from('Tt' if sendable else 'Tt '),
                      st.sampled_from('.' if sendable else '.,'), st.integers(0, 9), st.just(True) if sendable else st.booleans())
-
-
-def _civil(days):
-    days += 719468
-    era, day_of_era = divmod(days, 146097)
-    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
-    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
-    month_index = (5 * day_of_year + 2) // 153
-    month = month_index + 3 if month_index < 10 else month_index - 9
-    return '%04d-%02d-%02d' % (year_of_era + era * 400 + (month <= 2), month, day_of_year - (153 * month_index + 2) // 5 + 1)
-
-
-_SPELLING = re.compile(r'^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?:[Zz]|([+-])(\d\d):?(\d\d))$')
-
-
-def instant(value):
-    """The oracle's reading: ticks since 1970, None for absent or empty."""
-    if value in (None, ''):
-        return None
-    match = _SPELLING.match(value)
-    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
-    year -= month <= 2
-    era, year_of_era = divmod(year, 400)
-    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    days = era * 146097 + year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year - 719468
-    ticks = (days * 86400 + hour * 3600 + minute * 60 + second) * 10 ** 7 + int((match.group(7) or '').ljust(7, '0')[:7])
-    if match.group(8):
-        ticks -= (1 if match.group(8) == '+' else -1) * (int(match.group(9)) * 60 + int(match.group(10))) * MINUTE
-    return ticks
-
-
-def same(kind, left, right):
-    if kind == 'datetime':
-        return instant(left) == instant(right)
-    if kind == 'enum':
-        return (left or '').strip().lower() == (right or '').strip().lower()
-    return (left or '') == (right or '')
 
 
 # ------------------------------------------------------------------ runs as ARM returns them, tasks as options
@@ -238,51 +200,7 @@ def cases(draw):
     return current, params
 
 
-# ------------------------------------------------------------------ the oracle
-
-def oracle_differs(current, params):
-    properties = current['properties']
-    if any(not same(kind, properties.get(arm), params[option]) for option, (arm, kind) in RUN_FIELDS.items() if option in params):
-        return True
-    return 'progress' in params and _step_differs(properties['progress'], params['progress'])
-
-
-def _step_differs(existing, desired):
-    if any(not same(kind, existing.get(arm), desired[option]) for option, (arm, kind) in STEP_FIELDS.items() if option in desired):
-        return True
-    if 'steps' not in desired:
-        return False
-    present = existing.get('steps') or []
-    if [step['name'] for step in desired['steps']] != [step['name'] for step in present]:
-        return True
-    by_name = {step['name']: step for step in present}
-    return any(_step_differs(by_name[step['name']], step) for step in desired['steps'])
-
-
-def _field_problems(where, kind, before, after, named, value):
-    if not named:
-        return [] if after == before else ['%s: not named, %r became %r' % (where, before, after)]
-    if not same(kind, after, value):
-        return ['%s: asked for %r, got %r' % (where, value, after)]
-    if before not in (None, '') and same(kind, before, value) and after != before:
-        return ['%s: %r is equal in meaning to %r, yet was rewritten' % (where, value, before)]
-    return []
-
-
-def _step_problems(where, before, desired, after):
-    problems = []
-    for option, (arm, kind) in STEP_FIELDS.items():
-        problems += _field_problems('%s.%s' % (where, option), kind, before.get(arm), after.get(arm), option in desired, desired.get(option))
-    if 'steps' not in desired:
-        return problems + ([] if after.get('steps') == before.get('steps') else ['%s.steps: not named, yet changed' % where])
-    now = after.get('steps') or []
-    if [step.get('name') for step in now] != [step['name'] for step in desired['steps']]:
-        return problems + ['%s.steps: %r, asked for %r' % (where, [step.get('name') for step in now], [step['name'] for step in desired['steps']])]
-    by_name = {step['name']: step for step in before.get('steps') or []}
-    for wanted, got in zip(desired['steps'], now):
-        problems += _step_problems('%s.steps[%s]' % (where, wanted['name']), by_name.get(wanted['name'], {}), wanted, got)
-    return problems
-
+# ------------------------------------------------------------------ what must hold of a merged body (tests/update_run_oracle.py)
 
 def merge_problems(current, params, body):
     """What is wrong with ``body`` as the PUT for ``params`` over ``current``; [] when nothing is."""
@@ -291,13 +209,7 @@ def merge_problems(current, params, body):
         problems.append('read-only properties.provisioningState sent')
     if body.get('location') != current['location']:  # every drawn location is the current one in another spelling
         problems.append('location %r rewritten as %r' % (current['location'], body.get('location')))
-    for option, (arm, kind) in RUN_FIELDS.items():
-        problems += _field_problems(option, kind, current['properties'].get(arm), body['properties'].get(arm), option in params, params.get(option))
-    if 'progress' in params:
-        problems += _step_problems('progress', current['properties']['progress'], params['progress'], body['properties']['progress'])
-    elif body['properties'].get('progress') != current['properties']['progress']:
-        problems.append('progress: not named, yet changed')
-    return problems
+    return problems + properties_problems(current['properties'], params, body['properties'])
 
 
 # ------------------------------------------------------------------ the properties
@@ -326,7 +238,7 @@ def test_after_the_merge_nothing_is_left_to_compare(case):
 def test_a_write_is_needed_exactly_when_the_oracle_sees_a_difference(case):
     current, params = case
     differences = update_run_differences(desired_update_run(params), current)
-    assert bool(differences) is oracle_differs(current, params), differences
+    assert bool(differences) is differs(current['properties'], params), differences
     named = {path.split('.')[0] for path in differences}
     assert named <= set(params), (named, set(params))  # differences only ever name options the task set
 
