@@ -41,8 +41,8 @@ TARGET_MODULE_VS_URI = 1.15
 TARGET_ROLE_VS_URI = 1.2
 ALL_UPDATES_CLUSTERS = 20
 
-FULL = dict(clusters=200, small_clusters=25, tasks=24, reps=3, repeat=3, import_runs=2, metadata_repeat=40, forks=10, all_updates=False)
-QUICK = dict(clusters=20, small_clusters=8, tasks=10, reps=2, repeat=2, import_runs=1, metadata_repeat=20, forks=10, all_updates=False)
+FULL = dict(clusters=200, small_clusters=25, tasks=24, reps=3, fleet_reps=3, repeat=3, import_runs=2, metadata_repeat=40, forks=10, all_updates=False)
+QUICK = dict(clusters=20, small_clusters=8, tasks=10, reps=2, fleet_reps=1, repeat=2, import_runs=1, metadata_repeat=20, forks=10, all_updates=False)
 PHASES = ('startup', 'noop', 'fleet')
 FRESH_IMPORTS = (
     'ansible.module_utils.basic',
@@ -53,6 +53,9 @@ FRESH_IMPORTS = (
     'azure.identity',
 )
 UPDATERUN = 'hcifleet.azure_hci.azure_hci_updaterun'
+# A control, not a target: the role's machinery (argument validation, mode include) with uri as the per-cluster task.
+CONTROL = 'role machinery, uri inside'
+FLOORS = {CONTROL: 'uri report'}
 
 _STARTED = time.time()
 
@@ -313,40 +316,81 @@ def fleet_files(bench):
                              '/updates/{{ update_runs_desired[0].update_name }}/updateRuns/{{ update_runs_desired[0].name }}')], hosts='all'))
     uri_vars = runner.write('fleet-uri-vars.yml', dict(bench_base_url=bench.emulator.base_url, bench_ca_path=bench.emulator.ca_bundle,
                                                        bench_token_url=bench.emulator.token_url(), bench_scope=bench.emulator.arm_scope()))
-    return inventories, role, uri_report, uri_reconcile, uri_vars
+    shape = control_role(runner, token_task, get_task('GET the update runs of the update', '/updates/{{ update_runs_update_name }}/updateRuns'))
+    return inventories, role, uri_report, uri_reconcile, uri_vars, shape
+
+
+def control_role(runner, token_task, get_task):
+    """The role's machinery with uri inside: what Ansible's role features cost before any of the collection's code runs.
+
+    Same meta/argument_specs.yml and defaults as hcifleet.azure_hci.update_runs (so Ansible adds the same per-host
+    argument validation), one token run_once, the same per-host include of the mode's file, and in that file the uri
+    playbook's own GET. No summary, no report files: the role / control ratio is what the collection adds.
+    """
+    source = os.path.join(REPO, 'roles', 'update_runs')
+    target = os.path.join(runner.workdir, 'roles', 'role_shape')
+    for part in ('meta', 'defaults', 'tasks'):
+        os.makedirs(os.path.join(target, part), exist_ok=True)
+    for part in ('meta/argument_specs.yml', 'defaults/main.yml'):
+        shutil.copyfile(os.path.join(source, part), os.path.join(target, part))
+    runner.write('roles/role_shape/tasks/main.yml', [token_task, {'name': 'Work in the chosen mode',
+                                                                  'ansible.builtin.include_tasks': '{{ update_runs_mode }}.yml'}])
+    runner.write('roles/role_shape/tasks/report.yml', [get_task])
+    return runner.write('fleet-role-shape.yml', [dict(name='The role machinery with uri inside', hosts='all', gather_facts=False,
+                                                      roles=[dict(role='role_shape')])])
 
 
 def phase_fleet(bench):
     settings = bench.settings
-    inventories, role, uri_report, uri_reconcile, uri_vars = fleet_files(bench)
+    inventories, role, uri_report, uri_reconcile, uri_vars, shape = fleet_files(bench)
     big, small = settings['clusters'], settings['small_clusters']
-    plan = [
+    # Each role run sits next to its floor, and the control next to the uri report it is compared with. Repetitions
+    # alternate the order (forwards, backwards, ...) so that a drifting machine does not always favour the same side.
+    repeated = [
         ('role report', big, role, ['-e', 'update_runs_mode=report']),
         ('uri report', big, uri_report, ['-e', '@' + uri_vars]),
+        (CONTROL, big, shape, ['-e', '@' + uri_vars, '-e', 'update_runs_mode=report']),
         ('uri reconcile', big, uri_reconcile, ['-e', '@' + uri_vars]),
         ('role reconcile', big, role, ['-e', 'update_runs_mode=reconcile']),
-        ('role report', small, role, ['-e', 'update_runs_mode=report']),
     ]
+    once = [('role report', small, role, ['-e', 'update_runs_mode=report'])]
     if settings['all_updates']:
         # The role's default report reads every update of a cluster; only its request counts are of interest here.
-        plan.append(('role report, all updates', min(small, ALL_UPDATES_CLUSTERS), role,
+        once.append(('role report, all updates', min(small, ALL_UPDATES_CLUSTERS), role,
                      ['-e', 'update_runs_mode=report', '-e', 'update_runs_update_name=']))
-    results = []
-    for label, size, playbook, extra in plan:
-        log('fleet: %s, %d clusters, forks %d' % (label, size, settings['forks']))
-        run = bench.run('fleet-%s-%d' % (label.replace(' ', '-').replace(',', ''), size), playbook, inventory=inventories[size], extra_args=extra)
-        results.append({
-            'scenario': label, 'clusters': size, 'wall_s': run.wall, 'cpu_s': run.cpu, 'peak_rss_kib': run.peak_rss_kib,
-            'requests': run.requests, 'changed': run.changed(UPDATERUN),
-            'tasks': [(name, seconds, statuses) for (_number, name, _action, seconds), statuses in zip(run.task_durations(), run.task_statuses())],
-        })
+    runs = {}
+    reps = settings['fleet_reps']
+    for rep in range(reps):
+        for label, size, playbook, extra in (repeated if rep % 2 == 0 else repeated[::-1]) + (once if rep == reps - 1 else []):
+            log('fleet: %s, %d clusters, forks %d (repetition %d/%d)' % (label, size, settings['forks'], rep + 1, reps))
+            run = bench.run('fleet-%s-%d' % (label.replace(' ', '-').replace(',', ''), size), playbook, inventory=inventories[size], extra_args=extra)
+            runs.setdefault((label, size), []).append(run)
+    results = [fleet_entry(label, size, runs[(label, size)]) for label, size, _playbook, _extra in repeated + once]
     by_key = {(entry['scenario'], entry['clusters']): entry for entry in results}
     for entry in results:
-        floor = by_key.get((entry['scenario'].replace('role', 'uri').split(',')[0], entry['clusters']))
+        floor = by_key.get((FLOORS.get(entry['scenario'], entry['scenario'].replace('role', 'uri').split(',')[0]), entry['clusters']))
         if entry['scenario'].startswith('role') and floor is not None and floor is not entry:
             entry['ratio'] = entry['wall_s'] / floor['wall_s']
             entry['cpu_ratio'] = entry['cpu_s'] / floor['cpu_s']
-    return {'forks': settings['forks'], 'runs': results}
+            entry['rep_ratios'] = [wall / floor_wall for wall, floor_wall in zip(entry['walls_s'], floor['walls_s'])]
+        control = by_key.get((CONTROL, entry['clusters']))
+        if entry['scenario'] in ('role report', 'role reconcile') and control is not None:
+            entry['control_ratio'] = entry['wall_s'] / control['wall_s']
+            entry['control_cpu_ratio'] = entry['cpu_s'] / control['cpu_s']
+    return {'forks': settings['forks'], 'reps': reps, 'runs': results}
+
+
+def fleet_entry(label, size, runs):
+    """One scenario over its repetitions: medians of wall and CPU, per-task medians, the requests of the first run."""
+    tasks = []
+    for index, ((_number, name, _action, _seconds), statuses) in enumerate(zip(runs[0].task_durations(), runs[0].task_statuses())):
+        seconds = [run.task_durations()[index][3] for run in runs if len(run.task_durations()) > index and run.task_durations()[index][1] == name]
+        tasks.append((name, statistics.median(seconds), statuses))
+    return {
+        'scenario': label, 'clusters': size, 'wall_s': statistics.median(run.wall for run in runs), 'cpu_s': statistics.median(run.cpu for run in runs),
+        'walls_s': [run.wall for run in runs], 'cpus_s': [run.cpu for run in runs], 'peak_rss_kib': max(run.peak_rss_kib for run in runs),
+        'requests': runs[0].requests, 'changed': max(run.changed(UPDATERUN) for run in runs), 'tasks': tasks,
+    }
 
 
 # ---------------------------------------------------------------- targets
@@ -372,9 +416,12 @@ def targets(results):
                 low['requests']['identity'], low['clusters'], high['requests']['identity'], high['clusters'])
             checks.append(('fleet identity requests do not grow with the clusters', high['requests']['identity'] <= low['requests']['identity'], detail))
         for entry in fleet['runs']:
-            if 'ratio' in entry:
+            if 'ratio' in entry and entry['scenario'] != CONTROL:
+                detail = '%.2fx wall (%.2fx CPU)' % (entry['ratio'], entry['cpu_ratio'])
+                if 'control_ratio' in entry:
+                    detail += '; %.2fx wall (%.2fx CPU) the control' % (entry['control_ratio'], entry['control_cpu_ratio'])
                 checks.append(('%s <= %.2fx the uri playbook (%d clusters)' % (entry['scenario'], TARGET_ROLE_VS_URI, entry['clusters']),
-                               entry['ratio'] <= TARGET_ROLE_VS_URI, '%.2fx wall (%.2fx CPU)' % (entry['ratio'], entry['cpu_ratio'])))
+                               entry['ratio'] <= TARGET_ROLE_VS_URI, detail))
             if entry['scenario'] == 'role reconcile':
                 checks.append(('the fleet reconcile is a no-op (nothing written)', entry['changed'] == 0 and entry['requests']['arm_writes'] == 0,
                                '%d changed, %d ARM writes' % (entry['changed'], entry['requests']['arm_writes'])))
@@ -458,24 +505,44 @@ def print_noop(noop, startup=None):
 
 
 def print_fleet(fleet):
-    section('Fleet: the update_runs role vs a uri playbook over the same inventory (forks %d)' % fleet['forks'])
+    section('Fleet: the update_runs role vs a uri playbook over the same inventory (forks %d; large runs: median of %d)'
+            % (fleet['forks'], fleet.get('reps', 1)))
     rows = []
     for entry in fleet['runs']:
         requests = entry['requests']
         rows.append([entry['scenario'], entry['clusters'], entry['wall_s'], entry.get('ratio'), entry['cpu_s'], entry.get('cpu_ratio'),
-                     requests['arm'] / float(entry['clusters']), requests['identity'], requests['identity'] / float(entry['clusters']),
-                     requests['metadata'], requests['arm_writes'], entry['changed'], round(entry['peak_rss_kib'] / 1024.0, 1)])
-    print(table(['scenario', 'clusters', 'wall s', 'x uri', 'CPU s', 'CPU x uri', 'ARM/cluster', 'identity', 'identity/cluster',
+                     entry.get('control_ratio'), requests['arm'] / float(entry['clusters']), requests['identity'],
+                     requests['identity'] / float(entry['clusters']), requests['metadata'], requests['arm_writes'], entry['changed'],
+                     round(entry['peak_rss_kib'] / 1024.0, 1)])
+    print(table(['scenario', 'clusters', 'wall s', 'x uri', 'CPU s', 'CPU x uri', 'x control', 'ARM/cluster', 'identity', 'identity/cluster',
                  'metadata', 'writes', 'changed', 'peak RSS MiB'], rows))
+    control = next((entry for entry in fleet['runs'] if entry['scenario'] == CONTROL and 'ratio' in entry), None)
+    if control:
+        print('\nThe control (%s) is the role\'s own meta/argument_specs.yml and defaults, one token and the per-host mode include,'
+              '\nwith the uri GET as the per-cluster task: %.2fx wall (%.2fx CPU) the uri playbook before any of the collection\'s code'
+              '\nruns. "x control" is what the collection adds on top: the modules instead of uri, the summary, the report files.'
+              % (CONTROL, control['ratio'], control['cpu_ratio']))
+    if fleet.get('reps', 1) > 1:
+        section('Fleet repetitions: wall s of each run, in run order, and the ratio to the floor of the same repetition')
+        print(table(['scenario', 'clusters', 'wall s per run', 'x floor per run', 'median x floor'], [
+            [entry['scenario'], entry['clusters'], ' '.join('%.1f' % wall for wall in entry['walls_s']),
+             ' '.join('%.2f' % ratio for ratio in entry.get('rep_ratios', [])), statistics.median(entry['rep_ratios']) if entry.get('rep_ratios') else None]
+            for entry in fleet['runs'] if len(entry['walls_s']) > 1]))
     big = max(entry['clusters'] for entry in fleet['runs'])
     roles = [entry for entry in fleet['runs'] if entry['scenario'] in ('role report', 'role reconcile') and entry['clusters'] == big]
     if roles:
         section('Where the role spends its time, %d clusters: seconds from task start to the last host' % big)
+        # One row per task name, in run order; a mode's own task (read or apply) has a value in its column only.
+        names = []
+        for entry in roles:
+            for position, (name, _seconds, _counts) in enumerate(entry['tasks']):
+                if name not in names:
+                    names.insert(min(position, len(names)) if entry is not roles[0] else len(names), name)
         rows = []
-        for index, (name, _seconds, _counts) in enumerate(roles[0]['tasks']):
+        for name in names:
             row = [_short_task(name)]
             for entry in roles:
-                task = entry['tasks'][index] if index < len(entry['tasks']) and entry['tasks'][index][0] == name else None
+                task = next((task for task in entry['tasks'] if task[0] == name), None)
                 row += [task[1], _statuses(task[2])] if task else [None, '']
             rows.append(row)
         headers = ['task']
@@ -504,6 +571,7 @@ def parse_args(argv):
     parser.add_argument('--small-clusters', type=int, help='second fleet size for the identity check (default 25, quick 8)')
     parser.add_argument('--tasks', type=int, help='no-op module tasks (and as many uri tasks) per playbook (default 24, quick 10)')
     parser.add_argument('--reps', type=int, help='repetitions of the no-op playbooks (default 3, quick 2)')
+    parser.add_argument('--fleet-reps', type=int, help='repetitions of the large fleet runs, reported as medians (default 3, quick 1)')
     parser.add_argument('--forks', type=int, help='forks for every playbook (default 10)')
     parser.add_argument('--all-updates', action='store_true', default=None,
                         help='also run the role\'s default report (every update of a cluster) on %d clusters, for its request counts' % ALL_UPDATES_CLUSTERS)
@@ -511,7 +579,7 @@ def parse_args(argv):
     parser.add_argument('--keep', action='store_true', help='keep the work directory (playbooks, logs, inventories)')
     args = parser.parse_args(argv)
     settings = dict(QUICK if args.quick else FULL)
-    for name in ('clusters', 'small_clusters', 'tasks', 'reps', 'forks', 'all_updates'):
+    for name in ('clusters', 'small_clusters', 'tasks', 'reps', 'fleet_reps', 'forks', 'all_updates'):
         if getattr(args, name) is not None:
             settings[name] = getattr(args, name)
     phases = [phase.strip() for phase in args.phases.split(',') if phase.strip()]
@@ -520,8 +588,8 @@ def parse_args(argv):
         parser.error('unknown phase(s): %s' % ', '.join(unknown))
     if settings['small_clusters'] >= settings['clusters'] or settings['small_clusters'] < 1:
         parser.error('--small-clusters must be between 1 and --clusters - 1')
-    if settings['tasks'] < 2 or settings['reps'] < 1:
-        parser.error('--tasks must be 2 or more and --reps 1 or more')
+    if settings['tasks'] < 2 or settings['reps'] < 1 or settings['fleet_reps'] < 1:
+        parser.error('--tasks must be 2 or more, --reps and --fleet-reps 1 or more')
     if 2 * settings['tasks'] > settings['clusters']:
         parser.error('--tasks can be at most half of --clusters (module and uri tasks read the runs of different clusters)')
     return args, settings, phases
