@@ -316,8 +316,8 @@ def fleet_files(bench):
                              '/updates/{{ update_runs_desired[0].update_name }}/updateRuns/{{ update_runs_desired[0].name }}')], hosts='all'))
     uri_vars = runner.write('fleet-uri-vars.yml', dict(bench_base_url=bench.emulator.base_url, bench_ca_path=bench.emulator.ca_bundle,
                                                        bench_token_url=bench.emulator.token_url(), bench_scope=bench.emulator.arm_scope()))
-    shape = control_role(runner, token_task, get_task('GET the update runs of the update', '/updates/{{ update_runs_update_name }}/updateRuns'))
-    return inventories, role, uri_report, uri_reconcile, uri_vars, shape
+    control = control_role(runner, token_task, get_task('GET the update runs of the update', '/updates/{{ update_runs_update_name }}/updateRuns'))
+    return inventories, role, uri_report, uri_reconcile, uri_vars, control
 
 
 def control_role(runner, token_task, get_task):
@@ -328,28 +328,28 @@ def control_role(runner, token_task, get_task):
     playbook's own GET. No summary, no report files: the role / control ratio is what the collection adds.
     """
     source = os.path.join(REPO, 'roles', 'update_runs')
-    target = os.path.join(runner.workdir, 'roles', 'role_shape')
+    target = os.path.join(runner.workdir, 'roles', 'control_role')
     for part in ('meta', 'defaults', 'tasks'):
         os.makedirs(os.path.join(target, part), exist_ok=True)
     for part in ('meta/argument_specs.yml', 'defaults/main.yml'):
         shutil.copyfile(os.path.join(source, part), os.path.join(target, part))
-    runner.write('roles/role_shape/tasks/main.yml', [token_task, {'name': 'Work in the chosen mode',
-                                                                  'ansible.builtin.include_tasks': '{{ update_runs_mode }}.yml'}])
-    runner.write('roles/role_shape/tasks/report.yml', [get_task])
-    return runner.write('fleet-role-shape.yml', [dict(name='The role machinery with uri inside', hosts='all', gather_facts=False,
-                                                      roles=[dict(role='role_shape')])])
+    runner.write('roles/control_role/tasks/main.yml', [token_task, {'name': 'Work in the chosen mode',
+                                                                    'ansible.builtin.include_tasks': '{{ update_runs_mode }}.yml'}])
+    runner.write('roles/control_role/tasks/report.yml', [get_task])
+    return runner.write('fleet-control.yml', [dict(name='The role machinery with uri inside', hosts='all', gather_facts=False,
+                                                   roles=[dict(role='control_role')])])
 
 
 def phase_fleet(bench):
     settings = bench.settings
-    inventories, role, uri_report, uri_reconcile, uri_vars, shape = fleet_files(bench)
+    inventories, role, uri_report, uri_reconcile, uri_vars, control = fleet_files(bench)
     big, small = settings['clusters'], settings['small_clusters']
     # Each role run sits next to its floor, and the control next to the uri report it is compared with. Repetitions
     # alternate the order (forwards, backwards, ...) so that a drifting machine does not always favour the same side.
     repeated = [
         ('role report', big, role, ['-e', 'update_runs_mode=report']),
         ('uri report', big, uri_report, ['-e', '@' + uri_vars]),
-        (CONTROL, big, shape, ['-e', '@' + uri_vars, '-e', 'update_runs_mode=report']),
+        (CONTROL, big, control, ['-e', '@' + uri_vars, '-e', 'update_runs_mode=report']),
         ('uri reconcile', big, uri_reconcile, ['-e', '@' + uri_vars]),
         ('role reconcile', big, role, ['-e', 'update_runs_mode=reconcile']),
     ]
@@ -382,10 +382,9 @@ def phase_fleet(bench):
 
 def fleet_entry(label, size, runs):
     """One scenario over its repetitions: medians of wall and CPU, per-task medians, the requests of the first run."""
-    tasks = []
-    for index, ((_number, name, _action, _seconds), statuses) in enumerate(zip(runs[0].task_durations(), runs[0].task_statuses())):
-        seconds = [run.task_durations()[index][3] for run in runs if len(run.task_durations()) > index and run.task_durations()[index][1] == name]
-        tasks.append((name, statistics.median(seconds), statuses))
+    seconds = [{name: duration for _number, name, _action, duration in run.task_durations()} for run in runs]
+    tasks = [(name, statistics.median(durations[name] for durations in seconds if name in durations), statuses)
+             for (_number, name, _action, _duration), statuses in zip(runs[0].task_durations(), runs[0].task_statuses())]
     return {
         'scenario': label, 'clusters': size, 'wall_s': statistics.median(run.wall for run in runs), 'cpu_s': statistics.median(run.cpu for run in runs),
         'walls_s': [run.wall for run in runs], 'cpus_s': [run.cpu for run in runs], 'peak_rss_kib': max(run.peak_rss_kib for run in runs),
@@ -535,9 +534,11 @@ def print_fleet(fleet):
         # One row per task name, in run order; a mode's own task (read or apply) has a value in its column only.
         names = []
         for entry in roles:
-            for position, (name, _seconds, _counts) in enumerate(entry['tasks']):
+            after = -1
+            for name, _seconds, _counts in entry['tasks']:
                 if name not in names:
-                    names.insert(min(position, len(names)) if entry is not roles[0] else len(names), name)
+                    names.insert(after + 1, name)
+                after = names.index(name)
         rows = []
         for name in names:
             row = [_short_task(name)]
