@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 
@@ -24,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 class PlaybookResult:
     """Wall time, exit code and the timing callback's events of one ansible-playbook run."""
 
-    def __init__(self, label, returncode, wall, events, log_path, usage=None):
+    def __init__(self, label, returncode, wall, events, log_path, usage=None, module_cpus=None):
         self.label = label
         self.returncode = returncode
         self.wall = wall
@@ -33,6 +34,22 @@ class PlaybookResult:
         # ansible-playbook and everything it waited for (workers, module processes): CPU seconds and peak RSS.
         self.cpu = usage.ru_utime + usage.ru_stime if usage else None
         self.peak_rss_kib = usage.ru_maxrss if usage else None
+        # CPU seconds of each module process, when the run counted them (PlaybookRunner.run(split_cpu=True)).
+        self.module_cpus = module_cpus
+
+    def cpu_split(self):
+        """{main, workers, modules, module_processes}: where the CPU went, or None when the run did not count it.
+
+        main: ansible-playbook's own process (strategy, callbacks, result processing), from the timing callback;
+        modules: the module processes, from the interpreter wrapper; workers: the rest, which is Ansible's forked
+        worker processes (one per host per task: templating, action plugins, conditionals, includes, skips) and
+        the wrapper shells (about 2 ms each).
+        """
+        main = [event['cpu'] for event in self.events if event['event'] == 'main_cpu']
+        if self.module_cpus is None or not main or self.cpu is None:
+            return None
+        modules = sum(self.module_cpus)
+        return {'main': main[-1], 'modules': modules, 'workers': self.cpu - main[-1] - modules, 'module_processes': len(self.module_cpus)}
 
     def results(self):
         return [event for event in self.events if event['event'] == 'result']
@@ -54,7 +71,7 @@ class PlaybookResult:
         for event in self.events:
             if event['event'] == 'start':
                 starts[event['task']] = event
-            else:
+            elif event['event'] == 'result':
                 ends[event['task']] = max(ends.get(event['task'], 0.0), event['time'])
         return [(number, start['name'], start['action'], ends[number] - start['time'])
                 for number, start in sorted(starts.items()) if number in ends]
@@ -119,7 +136,22 @@ class PlaybookRunner:
             json.dump(data, handle)
         return path
 
-    def run(self, label, playbook, inventory=None, extra_args=(), env=None):
+    def module_wrapper(self):
+        """An interpreter for module processes that records each one's CPU seconds (bash's `times`) in a directory."""
+        path = os.path.join(self.workdir, 'module-python')
+        if not os.path.exists(path):
+            with open(path, 'w', encoding='utf-8') as handle:
+                handle.write('#!/bin/bash\n'
+                             '# Benchmark only: run the module with the real interpreter, then record the CPU it used.\n'
+                             '"%s" "$@"\n'
+                             'status=$?\n'
+                             'times > "$HCIFLEET_BENCH_MODULE_CPU/$$-$RANDOM"\n'
+                             'exit $status\n' % self.python)
+            os.chmod(path, 0o700)
+        return path
+
+    def run(self, label, playbook, inventory=None, extra_args=(), env=None, split_cpu=False):
+        """Run ansible-playbook; with split_cpu, module processes run through module_wrapper() and are counted apart."""
         self.count += 1
         stem = os.path.join(self.workdir, '%02d-%s' % (self.count, label))
         timings = stem + '.timings.jsonl'
@@ -127,7 +159,13 @@ class PlaybookRunner:
         command = [os.path.join(os.path.dirname(self.python), 'ansible-playbook'), playbook, '--forks', str(self.forks)]
         command += ['-i', 'localhost,', '-c', 'local'] if inventory is None else ['-i', inventory]
         command += list(extra_args)
-        run_env = self.env(dict(env or {}, HCIFLEET_BENCH_TIMINGS=timings))
+        env = dict(env or {}, HCIFLEET_BENCH_TIMINGS=timings)
+        if split_cpu:
+            env['HCIFLEET_BENCH_MODULE_CPU'] = stem + '.module-cpu'
+            os.makedirs(env['HCIFLEET_BENCH_MODULE_CPU'])
+            # An extra var, so that tasks delegated to the implicit localhost (the role's report files) are counted too.
+            command += ['-e', 'ansible_python_interpreter=' + self.module_wrapper()]
+        run_env = self.env(env)
         with open(log_path, 'w', encoding='utf-8') as log:
             started = time.perf_counter()
             # Popen + wait4 rather than run(): the rusage of ansible-playbook and all it waited for (CPU, peak RSS).
@@ -140,7 +178,19 @@ class PlaybookRunner:
         if os.path.exists(timings):
             with open(timings, encoding='utf-8') as handle:
                 events = [json.loads(line) for line in handle if line.strip()]
-        return PlaybookResult(label, process.returncode, wall, events, log_path, usage)
+        module_cpus = _module_cpus(env['HCIFLEET_BENCH_MODULE_CPU']) if split_cpu else None
+        return PlaybookResult(label, process.returncode, wall, events, log_path, usage, module_cpus)
+
+
+def _module_cpus(directory):
+    """CPU seconds of each module process: the children line (user, system) of bash's `times`, one file per process."""
+    seconds = []
+    for name in os.listdir(directory):
+        with open(os.path.join(directory, name), encoding='utf-8') as handle:
+            lines = handle.read().splitlines()
+        if len(lines) == 2:
+            seconds.append(sum(int(minutes) * 60 + float(secs) for minutes, secs in re.findall(r'(\d+)m([\d.]+)s', lines[1])))
+    return seconds
 
 
 def play(name, tasks, hosts='localhost', **options):

@@ -57,6 +57,12 @@ UPDATERUN = 'hcifleet.azure_hci.azure_hci_updaterun'
 CONTROL = 'role machinery, uri inside'
 FLOORS = {CONTROL: 'uri report'}
 
+
+def floor_scenario(scenario):
+    """The uri run a fleet scenario is compared with: 'role reconcile' -> 'uri reconcile', the control -> 'uri report'."""
+    return FLOORS.get(scenario, scenario.replace('role', 'uri').split(',')[0])
+
+
 _STARTED = time.time()
 
 
@@ -363,16 +369,19 @@ def phase_fleet(bench):
     for rep in range(reps):
         for label, size, playbook, extra in (repeated if rep % 2 == 0 else repeated[::-1]) + (once if rep == reps - 1 else []):
             log('fleet: %s, %d clusters, forks %d (repetition %d/%d)' % (label, size, settings['forks'], rep + 1, reps))
-            run = bench.run('fleet-%s-%d' % (label.replace(' ', '-').replace(',', ''), size), playbook, inventory=inventories[size], extra_args=extra)
+            run = bench.run('fleet-%s-%d' % (label.replace(' ', '-').replace(',', ''), size), playbook, inventory=inventories[size], extra_args=extra,
+                            split_cpu=True)
             runs.setdefault((label, size), []).append(run)
     results = [fleet_entry(label, size, runs[(label, size)]) for label, size, _playbook, _extra in repeated + once]
     by_key = {(entry['scenario'], entry['clusters']): entry for entry in results}
     for entry in results:
-        floor = by_key.get((FLOORS.get(entry['scenario'], entry['scenario'].replace('role', 'uri').split(',')[0]), entry['clusters']))
+        floor = by_key.get((floor_scenario(entry['scenario']), entry['clusters']))
         if entry['scenario'].startswith('role') and floor is not None and floor is not entry:
             entry['ratio'] = entry['wall_s'] / floor['wall_s']
             entry['cpu_ratio'] = entry['cpu_s'] / floor['cpu_s']
             entry['rep_ratios'] = [wall / floor_wall for wall, floor_wall in zip(entry['walls_s'], floor['walls_s'])]
+            if entry['cpu_split_s'] and floor['cpu_split_s']:
+                entry['cpu_split_ratios'] = {part: entry['cpu_split_s'][part] / floor['cpu_split_s'][part] for part in ('main', 'workers', 'modules')}
         control = by_key.get((CONTROL, entry['clusters']))
         if entry['scenario'] in ('role report', 'role reconcile') and control is not None:
             entry['control_ratio'] = entry['wall_s'] / control['wall_s']
@@ -385,8 +394,11 @@ def fleet_entry(label, size, runs):
     seconds = [{name: duration for _number, name, _action, duration in run.task_durations()} for run in runs]
     tasks = [(name, statistics.median(durations[name] for durations in seconds if name in durations), statuses)
              for (_number, name, _action, _duration), statuses in zip(runs[0].task_durations(), runs[0].task_statuses())]
+    splits = [run.cpu_split() for run in runs if run.cpu_split()]
+    cpu_split = {part: statistics.median(split[part] for split in splits) for part in ('main', 'workers', 'modules', 'module_processes')} if splits else None
     return {
         'scenario': label, 'clusters': size, 'wall_s': statistics.median(run.wall for run in runs), 'cpu_s': statistics.median(run.cpu for run in runs),
+        'cpu_split_s': cpu_split,
         'walls_s': [run.wall for run in runs], 'cpus_s': [run.cpu for run in runs], 'peak_rss_kib': max(run.peak_rss_kib for run in runs),
         'requests': runs[0].requests, 'changed': max(run.changed(UPDATERUN) for run in runs), 'tasks': tasks,
     }
@@ -419,6 +431,8 @@ def targets(results):
                 detail = '%.2fx wall (%.2fx CPU)' % (entry['ratio'], entry['cpu_ratio'])
                 if 'control_ratio' in entry:
                     detail += '; %.2fx wall (%.2fx CPU) the control' % (entry['control_ratio'], entry['control_cpu_ratio'])
+                if 'cpu_split_ratios' in entry:
+                    detail += '; CPU of module processes %(modules).2fx, Ansible workers %(workers).2fx, main process %(main).2fx' % entry['cpu_split_ratios']
                 checks.append(('%s <= %.2fx the uri playbook (%d clusters)' % (entry['scenario'], TARGET_ROLE_VS_URI, entry['clusters']),
                                entry['ratio'] <= TARGET_ROLE_VS_URI, detail))
             if entry['scenario'] == 'role reconcile':
@@ -521,6 +535,7 @@ def print_fleet(fleet):
               '\nwith the uri GET as the per-cluster task: %.2fx wall (%.2fx CPU) the uri playbook before any of the collection\'s code'
               '\nruns. "x control" is what the collection adds on top: the modules instead of uri, the summary, the report files.'
               % (CONTROL, control['ratio'], control['cpu_ratio']))
+    print_cpu_split(fleet)
     if fleet.get('reps', 1) > 1:
         section('Fleet repetitions: wall s of each run, in run order, and the ratio to the floor of the same repetition')
         print(table(['scenario', 'clusters', 'wall s per run', 'x floor per run', 'median x floor'], [
@@ -550,6 +565,26 @@ def print_fleet(fleet):
         for entry in roles:
             headers += [entry['scenario'].replace('role ', '') + ' s', 'hosts']
         print(table(headers, rows))
+
+
+def print_cpu_split(fleet):
+    """Where each fleet run's CPU went: ansible-playbook's main process, its forked workers, the module processes."""
+    entries = [entry for entry in fleet['runs'] if entry.get('cpu_split_s')]
+    if not entries:
+        return
+    section('Fleet CPU by process (median CPU s): ansible-playbook\'s main process, its forked workers, the module processes')
+    rows = []
+    for entry in entries:
+        split, ratios = entry['cpu_split_s'], entry.get('cpu_split_ratios', {})
+        per_cluster = 1000.0 / entry['clusters']
+        rows.append([entry['scenario'], entry['clusters'], split['main'], split['workers'], split['modules'], int(split['module_processes']),
+                     split['main'] * per_cluster, split['workers'] * per_cluster, split['modules'] * per_cluster,
+                     ratios.get('main'), ratios.get('workers'), ratios.get('modules')])
+    print(table(['scenario', 'clusters', 'main s', 'workers s', 'modules s', 'module processes', 'main ms/cluster', 'workers ms/cluster',
+                 'modules ms/cluster', 'main x floor', 'workers x floor', 'modules x floor'], rows))
+    print('\nAnsible forks one worker per host per task (templating, the action plugin, conditionals, includes, argument validation);'
+          '\nmodule processes are the modules themselves, counted through an interpreter wrapper (bash `times`, about 2 ms each).'
+          '\nWith CPU-bound runs (forks above the core count) wall time follows the total CPU.')
 
 
 def _statuses(counts):

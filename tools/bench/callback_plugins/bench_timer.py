@@ -4,13 +4,16 @@
 """Benchmark-only callback: when each task started and when each host's result arrived.
 
 Appends one JSON line per event to $HCIFLEET_BENCH_TIMINGS. Only times, names and
-statuses are written, never a result (results can carry the bearer token).
+statuses are written, never a result (results can carry the bearer token). At the
+end of the playbook it adds the CPU seconds of ansible-playbook's main process
+(the one that runs the strategy, the callbacks and the result processing).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import time
 
 from ansible.plugins.callback import CallbackBase
@@ -19,7 +22,7 @@ DOCUMENTATION = '''
 name: bench_timer
 type: aggregate
 short_description: Record task start and result times as JSON lines (hcifleet.azure_hci benchmark only)
-description: Appends task starts and per-host results (status, changed, time) to the file named by HCIFLEET_BENCH_TIMINGS.
+description: Appends task starts, per-host results (status, changed, time) and the main process's CPU seconds to the file named by HCIFLEET_BENCH_TIMINGS.
 '''
 
 
@@ -65,3 +68,7 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_unreachable(self, result):
         self._result('unreachable', result)
+
+    def v2_playbook_on_stats(self, stats):
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        self._write({'event': 'main_cpu', 'cpu': usage.ru_utime + usage.ru_stime})
