@@ -36,7 +36,8 @@ def fleet_outcomes_filter(hosts, hostvars, mode='report'):
     outcomes = []
     for host in hosts or []:
         values = hostvars[host]
-        fallback = {name: values.get(name) for name in ('azure_hci_cluster_name', 'azure_hci_resource_group', 'azure_hci_subscription_id')}
+        fallback = {prefix + part: values.get(prefix + part) for prefix in ('update_runs_', 'azure_hci_')
+                    for part in ('cluster_name', 'resource_group', 'subscription_id')}
         outcomes.append(registered_outcome(host, values.get(_REGISTERED[mode]), mode, values.get('update_runs_outcome'), fallback))
     return outcomes
 

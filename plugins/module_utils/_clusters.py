@@ -12,7 +12,6 @@ __metaclass__ = type
 
 import hashlib
 import json
-import re
 from collections import Counter, namedtuple
 
 try:
@@ -29,13 +28,13 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._resource_ids i
     check_api_version,
     check_resource_group,
     check_subscription_id,
+    cluster_scope,
     resource_group_id,
 )
 
 # Bump when the shape of a cached cluster record changes: older caches are then read as a miss.
 CACHE_FORMAT = 1
 HOSTNAME_KEYWORDS = ('name', 'id', 'qualified_name')
-_CLUSTER_ID = re.compile(r'^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.AzureStackHCI/clusters/([^/]+)$', re.IGNORECASE)
 
 Scope = namedtuple('Scope', ['subscription_ids', 'resource_groups', 'api_version'])
 
@@ -127,15 +126,15 @@ def explain(error, client, scope):
 def cluster_host_vars(cluster):
     """The host variables of one cluster resource as ARM lists it (plain data: this is what the cache holds)."""
     resource_id = str(cluster.get('id') or '')
-    match = _CLUSTER_ID.match(resource_id)
-    if not match:
+    scope = cluster_scope(resource_id)
+    if not scope or scope[3]:
         raise ArmError('ARM listed an item whose id is not a cluster resource id: %r' % resource_id[:300], code='MalformedResponse')
     properties = cluster.get('properties') or {}
     reported = properties.get('reportedProperties') or {}
     return {
-        'azure_hci_subscription_id': match.group(1),
-        'azure_hci_resource_group': match.group(2),
-        'azure_hci_cluster_name': cluster.get('name') or match.group(3),
+        'azure_hci_subscription_id': scope[0],
+        'azure_hci_resource_group': scope[1],
+        'azure_hci_cluster_name': cluster.get('name') or scope[2],
         'azure_hci_id': resource_id,
         'azure_hci_location': cluster.get('location'),
         'azure_hci_tags': dict(cluster.get('tags') or {}),

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values import InvalidValue, datetime_key
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._resource_ids import cluster_scope
 
 NO_RUNS = 'NoRuns'
 TASK_FAILED = 'TaskFailed'
@@ -60,10 +61,11 @@ def registered_outcome(host, registered, mode, failure=None, fallback=None):
         return failure or None
     if mode == 'reconcile':
         results = [item for item in registered.get('results') or [] if isinstance(item, dict)]
-        cluster = _cluster_of(host, [item.get('invocation') for item in results], fallback)
-        return cluster_outcome(cluster, runs_of_results(results), changed=registered.get('changed'), no_runs_state='NoDesiredRuns')
-    cluster = _cluster_of(host, [registered.get('invocation')], fallback)
-    return cluster_outcome(cluster, runs_of_results(registered.get('update_runs')))
+        runs = runs_of_results(results)
+        cluster = _cluster_of(host, [item.get('invocation') for item in results], runs, fallback)
+        return cluster_outcome(cluster, runs, changed=registered.get('changed'), no_runs_state='NoDesiredRuns')
+    runs = runs_of_results(registered.get('update_runs'))
+    return cluster_outcome(_cluster_of(host, [registered.get('invocation')], runs, fallback), runs)
 
 
 def runs_of_results(results):
@@ -78,15 +80,27 @@ def runs_of_results(results):
     return runs
 
 
-def _cluster_of(host, invocations, fallback):
+def _cluster_of(host, invocations, runs, fallback):
+    """Which cluster a host stood for, each part from the first source that has it.
+
+    The module's arguments (a loop's items keep their invocation; Ansible drops it from a registered result),
+    then the id ARM gave a returned run, then the host variables in ``fallback`` (update_runs_* as set in the
+    inventory, then the inventory plugin's azure_hci_*), then the host name.
+    """
     fallback = fallback or {}
     args = next((invocation.get('module_args') for invocation in invocations
                  if isinstance(invocation, dict) and isinstance(invocation.get('module_args'), dict)), {})
+    scope = next((scope for scope in (cluster_scope((run.get('update_run') or {}).get('id')) for run in runs) if scope), None) or (None,) * 4
+
+    def part(option, index, suffix):
+        candidates = (args.get(option), scope[index], fallback.get('update_runs_' + suffix), fallback.get('azure_hci_' + suffix))
+        return next((value for value in candidates if value), None)
+
     return dict(
         host=host,
-        cluster_name=args.get('cluster_name') or fallback.get('azure_hci_cluster_name') or host,
-        resource_group=args.get('resource_group') or fallback.get('azure_hci_resource_group'),
-        subscription_id=args.get('subscription_id') or fallback.get('azure_hci_subscription_id'),
+        cluster_name=part('cluster_name', 2, 'cluster_name') or host,
+        resource_group=part('resource_group', 1, 'resource_group'),
+        subscription_id=part('subscription_id', 0, 'subscription_id'),
     )
 
 

@@ -26,6 +26,9 @@ _RESOURCE_GROUP = re.compile(r'^[-\w._()]{1,90}$', re.UNICODE)
 _FORBIDDEN_IN_NAME = re.compile(r'[<>%&:\\?/#*\x00-\x1f\x7f]')
 MAX_NAME_LENGTH = 260
 _API_VERSION = re.compile(r'^\d{4}-\d{2}-\d{2}(-preview)?$')
+# A cluster's id, or the id of anything under it (updates, update runs): subscription, resource group, cluster, rest.
+_CLUSTER_SCOPE = re.compile(r'^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.AzureStackHCI/clusters/([^/]+)(/.*)?$',
+                            re.IGNORECASE)
 
 
 def check_subscription_id(value, option='subscription_id'):
@@ -79,3 +82,16 @@ def update_id(subscription_id, resource_group, cluster, update):
 
 def update_run_id(subscription_id, resource_group, cluster, update, run):
     return '%s/updateRuns/%s' % (update_id(subscription_id, resource_group, cluster, update), quote(run, safe=''))
+
+
+def cluster_scope(resource_id):
+    """(subscription_id, resource_group, cluster, rest) of a cluster's resource id or of an id under it; None otherwise.
+
+    ``rest`` is the part after the cluster ('' for the cluster itself), e.g. '/updates/U/updateRuns/R'. The names
+    are as ARM spells them in the id.
+    """
+    match = _CLUSTER_SCOPE.match(resource_id) if isinstance(resource_id, str) else None
+    if not match:
+        return None
+    subscription_id, resource_group, cluster, rest = match.groups()
+    return subscription_id, resource_group, cluster, rest or ''

@@ -64,6 +64,24 @@ def test_fleet_outcomes_in_reconcile_mode_use_the_loop_results():
     assert [(item['cluster_name'], item['state'], item['changed']) for item in outcomes] == [('c1', 'InProgress', True), ('c2', 'NoDesiredRuns', False)]
 
 
+def test_without_an_invocation_the_cluster_is_named_by_the_run_id_then_by_host_variables():
+    # Ansible drops 'invocation' from a registered result; the role's report mode registers the info module's result.
+    registered = info_result('ignored', 'Succeeded')
+    del registered['invocation']
+    registered['update_runs'][0]['update_run']['id'] = (
+        '/subscriptions/sub-a/resourceGroups/RG-A/providers/Microsoft.AzureStackHCI/clusters/hci-a/updates/u/updateRuns/r')
+    no_runs = {'changed': False, 'update_runs': []}
+    hostvars = {
+        'h1': {'update_runs__found': registered, 'azure_hci_resource_group': 'stale'},
+        'h2': {'update_runs__found': no_runs, 'update_runs_cluster_name': 'hci-b', 'update_runs_resource_group': 'rg-b',
+               'azure_hci_cluster_name': 'plugin-name', 'azure_hci_resource_group': 'plugin-rg', 'azure_hci_subscription_id': 'sub-b'},
+        'h3': {'update_runs__found': no_runs},
+    }
+    outcomes = FILTERS['fleet_outcomes'](['h1', 'h2', 'h3'], hostvars)
+    assert [(item['cluster_name'], item['resource_group'], item['subscription_id']) for item in outcomes] == [
+        ('hci-a', 'RG-A', 'sub-a'), ('hci-b', 'rg-b', 'sub-b'), ('h3', None, None)]
+
+
 def test_fleet_outcomes_refuse_an_unknown_mode():
     with pytest.raises(AnsibleFilterError, match='mode must be'):
         FILTERS['fleet_outcomes']([], {}, 'apply')
