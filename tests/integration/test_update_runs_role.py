@@ -206,3 +206,33 @@ def test_the_rings_playbook_from_the_readme_summarises_every_ring_once(ansible, 
     assert summary['clusters'] == len(emulator.clusters())
     token_requests = [entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token')]
     assert len(token_requests) == len(rings)  # one token per batch, not per cluster
+
+
+def test_the_subscription_comes_from_the_environment_only_for_hosts_without_one(ansible, tmp_path):
+    """update_runs_subscription_id: the host's azure_hci_subscription_id when set and not empty, else AZURE_SUBSCRIPTION_ID."""
+    emulator = ansible.emulator
+    clusters = emulator.clusters()
+    subscriptions = sorted({cluster['subscription_id'] for cluster in clusters})
+    assert len(subscriptions) >= 2, 'the default fleet spans two subscriptions'
+    states = expected_states(emulator)
+    with_runs = [cluster for cluster in clusters if states[cluster['name']] != 'NoRuns']  # the summary names these from ARM's ids
+    from_env = [cluster for cluster in with_runs if cluster['subscription_id'] == subscriptions[1]][:2]
+    own = next(cluster for cluster in with_runs if cluster['subscription_id'] == subscriptions[0])
+    # Static inventory in the role's own variables, not the inventory plugin's: the summary must still name them.
+    hosts = {cluster['name']: dict(update_runs_resource_group=cluster['resource_group'], update_runs_cluster_name=cluster['name'])
+             for cluster in from_env}
+    hosts[from_env[1]['name']]['azure_hci_subscription_id'] = ''  # empty counts as missing
+    hosts[own['name']] = dict(azure_hci_subscription_id=own['subscription_id'], azure_hci_resource_group=own['resource_group'],
+                              azure_hci_cluster_name=own['name'])
+    path = tmp_path / 'inventory.yml'
+    path.write_text(yaml.safe_dump({'all': {'hosts': hosts, 'vars': {'ansible_connection': 'local'}}}), encoding='utf-8')
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(ROLE_PLAY, encoding='utf-8')
+
+    outcome = ansible.run(str(playbook), inventory=str(path), env={'AZURE_SUBSCRIPTION_ID': subscriptions[1]})
+    assert outcome.returncode == 0, outcome
+    summary = summary_of(tmp_path)
+    assert {item['cluster_name']: (item['subscription_id'], item['resource_group']) for item in summary['outcomes']} == {
+        from_env[0]['name']: (subscriptions[1], from_env[0]['resource_group']), from_env[1]['name']: (subscriptions[1], from_env[1]['resource_group']),
+        own['name']: (subscriptions[0], own['resource_group'])}
+    assert {item['cluster_name']: item['state'] for item in summary['outcomes']} == {name: states[name] for name in hosts}
