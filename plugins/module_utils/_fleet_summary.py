@@ -92,15 +92,15 @@ def _cluster_of(host, invocations, runs, fallback):
                  if isinstance(invocation, dict) and isinstance(invocation.get('module_args'), dict)), {})
     scope = next((scope for scope in (cluster_scope((run.get('update_run') or {}).get('id')) for run in runs) if scope), None) or (None,) * 4
 
-    def part(option, index, suffix):
-        candidates = (args.get(option), scope[index], fallback.get('update_runs_' + suffix), fallback.get('azure_hci_' + suffix))
+    def part(name, index):
+        candidates = (args.get(name), scope[index], fallback.get('update_runs_' + name), fallback.get('azure_hci_' + name))
         return next((value for value in candidates if value), None)
 
     return dict(
         host=host,
-        cluster_name=part('cluster_name', 2, 'cluster_name') or host,
-        resource_group=part('resource_group', 1, 'resource_group'),
-        subscription_id=part('subscription_id', 0, 'subscription_id'),
+        cluster_name=part('cluster_name', 2) or host,
+        resource_group=part('resource_group', 1),
+        subscription_id=part('subscription_id', 0),
     )
 
 

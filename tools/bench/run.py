@@ -394,7 +394,7 @@ def fleet_entry(label, size, runs):
     seconds = [{name: duration for _number, name, _action, duration in run.task_durations()} for run in runs]
     tasks = [(name, statistics.median(durations[name] for durations in seconds if name in durations), statuses)
              for (_number, name, _action, _duration), statuses in zip(runs[0].task_durations(), runs[0].task_statuses())]
-    splits = [run.cpu_split() for run in runs if run.cpu_split()]
+    splits = [split for split in (run.cpu_split() for run in runs) if split]
     cpu_split = {part: statistics.median(split[part] for split in splits) for part in ('main', 'workers', 'modules', 'module_processes')} if splits else None
     return {
         'scenario': label, 'clusters': size, 'wall_s': statistics.median(run.wall for run in runs), 'cpu_s': statistics.median(run.cpu for run in runs),
