@@ -87,6 +87,11 @@ class ArmResponse:
         self.body = body
 
 
+def seconds_text(value):
+    """A number of seconds as an operator wrote it: 30, not 30.0."""
+    return int(value) if float(value).is_integer() else value
+
+
 def _without_query(url):
     return url.split('?', 1)[0] if url else url
 
@@ -103,7 +108,7 @@ def new_session(ca_path=None):
 class ArmClient:
     """Requests to ARM through one session. ``tokens`` is an AccessTokens (or None for anonymous metadata)."""
 
-    def __init__(self, session, base_url=None, tokens=None, timeout=30.0, policy=None, sleep=time.sleep):
+    def __init__(self, session, base_url=None, tokens=None, timeout=30.0, policy=None, sleep=time.sleep, clock=time.time):
         self.session = session
         self.base_url = base_url.rstrip('/') + '/' if base_url else None
         self.tokens = tokens
@@ -111,12 +116,13 @@ class ArmClient:
         self.policy = policy or RetryPolicy()
         self.correlation_id = str(uuid.uuid4())
         self._sleep = sleep
+        self._clock = clock
         # requests lets REQUESTS_CA_BUNDLE override a session's verify; an explicit ca_path must win, so pass it per request.
         self._verify = session.verify if isinstance(session.verify, str) else None
 
     def bound_to(self, base_url, tokens):
         """A client for ``base_url`` sharing this one's session, timeout and retry policy."""
-        client = ArmClient(self.session, base_url, tokens, self.timeout, self.policy, self._sleep)
+        client = ArmClient(self.session, base_url, tokens, self.timeout, self.policy, self._sleep, self._clock)
         client.correlation_id = self.correlation_id
         return client
 
@@ -147,12 +153,18 @@ class ArmClient:
     def list(self, path, api_version):
         """Yield every item of an ARM list, following nextLink."""
         url = self.url_for(path, api_version)
+        followed = set()
         while url:
+            followed.add(url)
             page = self.request('GET', url).body or {}
             yield from page.get('value') or []
             url = page.get('nextLink')
             if url:
                 self._require_same_origin(url, 'a nextLink')
+                if url in followed:
+                    # The same page again would repeat its items forever.
+                    raise ArmError('ARM returned a nextLink that was already followed after %d pages; the list would never end' % len(followed),
+                                   code='NextLinkLoop', method='GET', url=url, correlation_id=self.correlation_id)
 
     def fetch_json(self, url):
         """Anonymous GET of a JSON document (cloud metadata), with the same retries."""
@@ -161,20 +173,20 @@ class ArmClient:
     # ------------------------------------------------------------ operations
 
     def wait_for_operation(self, accepted, operation_timeout):
-        """Poll Azure-AsyncOperation (or Location) until the operation is terminal."""
+        """Poll Azure-AsyncOperation (or Location) until the operation is terminal.
+
+        Each wait follows the server's Retry-After but never runs past the deadline, and the status is read once
+        more at the deadline before the operation is reported as unfinished.
+        """
         headers = accepted.headers
         status_url = headers.get('Azure-AsyncOperation') or headers.get('Location')
         if not status_url:
             return
         self._require_same_origin(status_url, 'an operation status URL')
-        deadline = time.time() + operation_timeout
+        deadline = self._clock() + operation_timeout
         retry_after = headers.get('Retry-After')
         while True:
-            wait = self.policy.delay(0, retry_after if retry_after is not None else '1')
-            if time.time() + wait > deadline:
-                raise ArmError('the operation did not finish within %s seconds; it may still complete in Azure' % int(operation_timeout),
-                               code='OperationTimeout', method='GET', url=status_url, correlation_id=self.correlation_id)
-            self._sleep(wait)
+            self._sleep(min(self.policy.poll_delay(retry_after), max(0.0, deadline - self._clock())))
             poll = self.request('GET', status_url)
             body = poll.body if isinstance(poll.body, dict) else {}
             status = str(body.get('status', '')).lower()
@@ -185,6 +197,9 @@ class ArmClient:
                                    status=poll.status, code=error.get('code') or body.get('status'), method='GET', url=status_url,
                                    request_id=poll.headers.get('x-ms-request-id'), correlation_id=self.correlation_id)
                 return
+            if self._clock() >= deadline:
+                raise ArmError('the operation did not finish within %s seconds; it may still complete in Azure' % seconds_text(operation_timeout),
+                               code='OperationTimeout', method='GET', url=status_url, correlation_id=self.correlation_id)
             retry_after = poll.headers.get('Retry-After')
 
     # ------------------------------------------------------------ transport

@@ -15,6 +15,8 @@ import email.utils
 import random
 import time
 
+# How long to wait between polls of a long-running operation when the server does not say.
+DEFAULT_POLL_SECONDS = 1.0
 # 408/429 and the 5xx that ARM and its gateways return for transient faults.
 RETRYABLE_STATUS = frozenset((408, 429, 500, 502, 503, 504))
 
@@ -38,6 +40,18 @@ class RetryPolicy:
             return min(hinted, self.max_delay)
         jitter = random.random() if jitter is None else jitter
         return min(self.max_delay, self.backoff * (2 ** attempt) * (0.5 + jitter / 2))
+
+    def poll_delay(self, retry_after=None, now=None):
+        """Seconds to wait before polling a long-running operation again.
+
+        The server's Retry-After (DEFAULT_POLL_SECONDS when it sends none or an unreadable one), at most
+        ``max_delay``, but max_delay alone never brings it under DEFAULT_POLL_SECONDS: a max_delay of 0 turns
+        off the waits between retries; it must not turn polling into a busy loop.
+        """
+        hinted = retry_after_seconds(retry_after, now=now)
+        if hinted is None:
+            hinted = DEFAULT_POLL_SECONDS
+        return min(hinted, max(self.max_delay, DEFAULT_POLL_SECONDS))
 
 
 def retry_after_seconds(value, now=None):

@@ -172,7 +172,7 @@ error:
 
 import time
 
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError, seconds_text
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module import MODULE_ERRORS, AzureModule
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RETRYABLE_STATUS
@@ -233,7 +233,7 @@ def wait_for_terminal(client, address, first, timeout, interval, sleep=time.slee
             pending = ['%s/%s is %s at %s' % (item['update_name'], item['name'], item['summary']['state'], _current(item))
                        for item in items if not is_terminal(item)]
             raise ArmError('gave up waiting after %d seconds (another poll would pass wait_timeout=%s): %s'
-                           % (int(clock() - started), _seconds(timeout), '; '.join(pending)), code='WaitTimeout')
+                           % (int(clock() - started), seconds_text(timeout), '; '.join(pending)), code='WaitTimeout')
         sleep(interval)
         try:
             items = [described(run) for run in read_runs(client, address)]
@@ -242,10 +242,6 @@ def wait_for_terminal(client, address, first, timeout, interval, sleep=time.slee
                 raise
         polls += 1
     return items, polls, round(clock() - started, 1)
-
-
-def _seconds(value):
-    return int(value) if float(value).is_integer() else value
 
 
 def _transient(error):

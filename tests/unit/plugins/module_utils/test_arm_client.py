@@ -55,10 +55,18 @@ class FakeTokens:
         self.issued += 100
 
 
-def client(*script, retries=3):
+def client(*script, retries=3, max_delay=30):
+    """A client on a fake session and a fake clock that only its sleeps move."""
     session = FakeSession(*script)
     sleeps = []
-    arm = ArmClient(session, BASE, FakeTokens(), timeout=5, policy=RetryPolicy(max_retries=retries, max_delay=30), sleep=sleeps.append)
+    now = [1000.0]
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    arm = ArmClient(session, BASE, FakeTokens(), timeout=5, policy=RetryPolicy(max_retries=retries, max_delay=max_delay),
+                    sleep=sleep, clock=lambda: now[0])
     return arm, session, sleeps
 
 
@@ -179,6 +187,17 @@ def test_a_next_link_to_another_host_is_refused_before_sending_the_token():
     assert len(session.sent) == 1
 
 
+def test_a_next_link_that_repeats_ends_the_list_with_an_error_instead_of_looping():
+    again = BASE + 'x?api-version=v&$skipToken=same'
+    arm, session, _sleeps = client(Reply(200, {'value': [1], 'nextLink': again}), Reply(200, {'value': [2], 'nextLink': again}))
+    items = []
+    with pytest.raises(ArmError) as error:
+        items.extend(arm.list('/x', 'v'))
+    assert error.value.code == 'NextLinkLoop'
+    assert items == [1, 2]
+    assert len(session.sent) == 2
+
+
 def test_delete_follows_azure_async_operation_to_success():
     operation = BASE + 'operations/1?api-version=v'
     arm, session, sleeps = client(
@@ -201,11 +220,37 @@ def test_a_failed_operation_reports_its_error():
     assert (error.value.code, error.value.message) == ('DeleteFailed', 'locked')
 
 
-def test_an_operation_that_outlasts_the_timeout_fails():
-    arm, _session, _sleeps = client(Reply(202, headers={'Location': BASE + 'op', 'Retry-After': '10'}))
+def test_an_operation_that_outlasts_the_timeout_fails_after_a_last_poll_at_the_deadline():
+    arm, session, sleeps = client(Reply(202, headers={'Location': BASE + 'op', 'Retry-After': '10'}),
+                                  Reply(202, headers={'Retry-After': '10'}))
     with pytest.raises(ArmError) as error:
         arm.delete('/x', 'v', operation_timeout=5)
     assert error.value.code == 'OperationTimeout'
+    assert 'within 5 seconds' in error.value.message
+    assert sleeps == [5.0]
+    assert [sent['url'] for sent in session.sent[1:]] == [BASE + 'op']
+
+
+def test_an_operation_that_ends_before_the_deadline_is_seen_although_retry_after_is_longer():
+    arm, session, sleeps = client(Reply(202, headers={'Azure-AsyncOperation': BASE + 'op', 'Retry-After': '60'}),
+                                  Reply(200, {'status': 'Succeeded'}))
+    assert arm.delete('/x', 'v', operation_timeout=30) == 202
+    assert sleeps == [30.0]
+    assert len(session.sent) == 2
+
+
+def test_a_zero_operation_timeout_still_reads_the_status_once():
+    arm, session, sleeps = client(Reply(202, headers={'Location': BASE + 'op', 'Retry-After': '5'}), Reply(204))
+    assert arm.delete('/x', 'v', operation_timeout=0) == 202
+    assert sleeps == [0.0]
+    assert len(session.sent) == 2
+
+
+def test_a_zero_max_delay_does_not_turn_polling_into_a_busy_loop():
+    arm, _session, sleeps = client(Reply(202, headers={'Location': BASE + 'op', 'Retry-After': '10'}),
+                                   Reply(202, headers={'Retry-After': '10'}), Reply(202), Reply(204), max_delay=0)
+    assert arm.delete('/x', 'v', operation_timeout=60) == 202
+    assert sleeps == [1.0, 1.0, 1.0]
 
 
 def test_delete_without_an_operation_is_done():

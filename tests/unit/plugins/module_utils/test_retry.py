@@ -46,3 +46,16 @@ def test_negative_settings_are_clamped():
     policy = RetryPolicy(max_retries=-1, max_delay=-5)
     assert policy.max_retries == 0
     assert policy.delay(3) == 0.0
+
+
+@pytest.mark.parametrize('retry_after, max_delay, expected', [
+    ('4', 10, 4.0),         # the server's hint
+    ('0', 10, 0.0),         # "poll again now" is the server's call
+    (None, 10, 1.0),        # no hint: one second
+    ('soon', 10, 1.0),      # an unreadable hint is no hint
+    ('3600', 10, 10.0),     # bounded by max_delay
+    ('10', 0, 1.0),         # max_delay 0 turns off retry waits, not poll waits
+    ('10', 0.5, 1.0),
+])
+def test_polls_follow_the_server_at_most_max_delay_apart_but_never_busy(retry_after, max_delay, expected):
+    assert RetryPolicy(max_delay=max_delay).poll_delay(retry_after, now=NOW) == expected
