@@ -70,6 +70,35 @@ def instant(value):
     return ticks
 
 
+def as_arm_writes(value):
+    """A date-time as ARM writes it back (UTC, 7 fractional digits, '+00:00'); None for absent or empty."""
+    ticks = instant(value)
+    if ticks is None:
+        return None
+    seconds, fraction = divmod(ticks, TICKS_PER_SECOND)
+    days, second = divmod(seconds, 86400)
+    return '%sT%02d:%02d:%02d.%07d+00:00' % (civil_date(days), second // 3600, second // 60 % 60, second % 60, fraction)
+
+
+def stored_properties(properties):
+    """The properties of a PUT body as ARM stores them: date-times rewritten, empty ones dropped, at every level."""
+    def rewrite(values, fields):
+        out = dict(values)
+        for arm, kind in fields.values():
+            if kind == 'datetime' and arm in out:
+                if as_arm_writes(out[arm]) is None:
+                    del out[arm]
+                else:
+                    out[arm] = as_arm_writes(out[arm])
+        if isinstance(out.get('steps'), list):
+            out['steps'] = [rewrite(child, STEP_FIELDS) for child in out['steps']]
+        return out
+    stored = rewrite(properties, RUN_FIELDS)
+    if isinstance(stored.get('progress'), dict):
+        stored['progress'] = rewrite(stored['progress'], STEP_FIELDS)
+    return stored
+
+
 # ------------------------------------------------------------------ comparison
 
 def same(kind, left, right):

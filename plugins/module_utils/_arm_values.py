@@ -18,15 +18,17 @@ import re
 
 TICKS_PER_SECOND = 10 ** 7
 
+# re.ASCII: \d is 0-9 only, as in .NET's parser (Unicode digits such as '９' are not a year ARM reads).
 _DATE_TIME = re.compile(
     r'^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})'
     r'(?:[.,](?P<fraction>\d+))?'
-    r'\s*(?P<offset>[Zz]|[+-]\d{2}:?\d{2})?$'
+    r'\s*(?P<offset>[Zz]|[+-]\d{2}:?\d{2})?$',
+    re.ASCII,
 )
 _EPOCH = datetime.datetime(1970, 1, 1)
 # What ARM takes in a request body (RFC 3339): 'T', '.' before the fraction, 'Z' or '+HH:MM'. datetime_ticks() reads
 # more spellings, which suits values a server returns, not values we send: ARM refuses those with a 400.
-_SENDABLE = re.compile(r'\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})')
+_SENDABLE = re.compile(r'\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})', re.ASCII)
 
 
 class InvalidValue(ValueError):
@@ -69,6 +71,14 @@ def _offset_minutes(offset, value):
     if hours > 23 or minutes > 59:
         raise InvalidValue("'%s' has an invalid UTC offset '%s'" % (value, offset))
     return sign * (hours * 60 + minutes)
+
+
+def arm_datetime_text(value):
+    """``value`` as ARM writes it back: UTC, 7 fractional digits, a '+00:00' offset (2024-05-01T10:00:00.0000000+00:00)."""
+    seconds, fraction = divmod(datetime_ticks(value), TICKS_PER_SECOND)
+    moment = _EPOCH + datetime.timedelta(seconds=seconds)
+    return '%04d-%02d-%02dT%02d:%02d:%02d.%07d+00:00' % (moment.year, moment.month, moment.day, moment.hour, moment.minute,
+                                                         moment.second, fraction)
 
 
 def check_sendable_datetime(value):

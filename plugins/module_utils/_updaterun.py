@@ -23,6 +23,7 @@ import copy
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values import (
     InvalidValue,
+    arm_datetime_text,
     check_sendable_datetime,
     datetime_key,
     enum_key,
@@ -229,7 +230,9 @@ def merged_update_run(current, desired):
         body['location'] = desired['location']
     wanted = desired.get('properties', {})
     if wanted:
-        properties = body.setdefault('properties', {})
+        if not isinstance(body.get('properties'), dict):  # absent, or null in what ARM returned
+            body['properties'] = {}
+        properties = body['properties']
         for _option, arm, kind in RUN_FIELDS:
             if _should_write(kind, wanted, properties, arm):
                 properties[arm] = wanted[arm]
@@ -254,8 +257,16 @@ def _merged_step(current, desired):
 
 
 def predicted_update_run(current, body, resource_id, update_name, run_name):
-    """What ARM will return after PUT ``body``: for check mode's update_run."""
+    """What ARM will return after PUT ``body``: for check mode's update_run (and so check mode's diff).
+
+    ARM writes date-times back in UTC with 7 fractional digits and a '+00:00' offset, and reads an empty
+    date-time as not set; the prediction does the same, so that check mode shows what the real run will.
+    """
     predicted = copy.deepcopy(body)
+    if isinstance(predicted.get('properties'), dict):
+        _as_arm_writes(predicted['properties'], RUN_FIELDS)
+        if isinstance(predicted['properties'].get('progress'), dict):
+            _as_arm_writes_step(predicted['properties']['progress'])
     current = current or {}
     predicted['id'] = current.get('id', resource_id)
     predicted['name'] = current.get('name', '%s/%s' % (update_name, run_name))
@@ -265,6 +276,26 @@ def predicted_update_run(current, body, resource_id, update_name, run_name):
     properties = predicted.setdefault('properties', {})
     properties['provisioningState'] = (current.get('properties') or {}).get('provisioningState', 'Succeeded')
     return predicted
+
+
+def _as_arm_writes(values, fields):
+    for _option, arm, kind in fields:
+        if kind != 'datetime' or arm not in values:
+            continue
+        if values[arm] is None or values[arm] == '':
+            del values[arm]
+        else:
+            try:
+                values[arm] = arm_datetime_text(values[arm])
+            except InvalidValue:
+                pass  # not ours to fix: a value the server returned that it will return again
+
+
+def _as_arm_writes_step(step):
+    _as_arm_writes(step, STEP_FIELDS)
+    for child in step.get('steps') or []:
+        if isinstance(child, dict):
+            _as_arm_writes_step(child)
 
 
 # ---------------------------------------------------------------- presentation

@@ -8,6 +8,7 @@ import pytest
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values import (
     InvalidValue,
+    arm_datetime_text,
     check_sendable_datetime,
     datetime_key,
     datetime_ticks,
@@ -82,4 +83,24 @@ def test_rfc3339_date_times_can_be_sent(value):
 def test_spellings_arm_refuses_are_not_sent_though_they_compare(value):
     assert datetime_ticks(value)
     with pytest.raises(InvalidValue, match='RFC 3339'):
+        check_sendable_datetime(value)
+
+
+@pytest.mark.parametrize('value, written', [
+    ('2024-11-20T01:36:33.3876751Z', '2024-11-20T01:36:33.3876751+00:00'),
+    ('2024-11-20T01:36:33Z', '2024-11-20T01:36:33.0000000+00:00'),
+    ('2024-11-20T07:06:33.5+05:30', '2024-11-20T01:36:33.5000000+00:00'),
+    ('2024-11-20T01:36:33.123456789-00:00', '2024-11-20T01:36:33.1234567+00:00'),
+    ('2024-03-01T00:30:00+01:00', '2024-02-29T23:30:00.0000000+00:00'),
+    ('1969-12-31T23:59:59.9999999Z', '1969-12-31T23:59:59.9999999+00:00'),
+    ('0001-01-01T00:00:00Z', '0001-01-01T00:00:00.0000000+00:00'),
+])
+def test_date_times_are_written_back_as_arm_writes_them(value, written):
+    assert arm_datetime_text(value) == written
+    assert datetime_ticks(written) == datetime_ticks(value)
+
+
+@pytest.mark.parametrize('value', ['\uff12\uff10\uff12\uff14-01-01T00:00:00Z', '2024-01-01T00:00:0\u0660Z'])
+def test_digits_other_than_ascii_are_not_a_date_time(value):
+    with pytest.raises(InvalidValue):
         check_sendable_datetime(value)

@@ -242,6 +242,24 @@ def test_prediction_of_an_existing_run_keeps_its_identity(example_update_run):
     assert predicted['properties']['state'] == 'Failed'
 
 
+def test_prediction_writes_date_times_back_as_arm_does_and_drops_empty_ones():
+    current = {'id': '/x', 'name': 'u/r', 'properties': {'timeStarted': '2024-11-20T01:36:33.3876751+00:00',
+                                                         'progress': {'steps': [{'name': 'a', 'startTimeUtc': '2024-11-20T01:36:33.3876751+00:00'}]}}}
+    desired = desired_update_run({'time_started': '2024-11-20T07:06:33.5+05:30', 'last_updated_time': '2024-11-20T02:00:00Z',
+                                  'progress': {'steps': [{'name': 'a', 'start_time_utc': ''}, {'name': 'b', 'end_time_utc': '2024-11-20T02:00:00.25Z'}]}})
+    predicted = predicted_update_run(current, merged_update_run(current, desired), '/x', 'u', 'r')
+    properties = predicted['properties']
+    assert properties['timeStarted'] == '2024-11-20T01:36:33.5000000+00:00'
+    assert properties['lastUpdatedTime'] == '2024-11-20T02:00:00.0000000+00:00'
+    assert properties['progress']['steps'] == [{'name': 'a'}, {'name': 'b', 'endTimeUtc': '2024-11-20T02:00:00.2500000+00:00'}]
+
+
+def test_a_run_whose_properties_are_null_is_merged_not_crashed_on():
+    current = {'id': '/x', 'location': 'westus', 'properties': None}
+    body = merged_update_run(current, desired_update_run({'run_state': 'Failed'}))
+    assert body == {'location': 'westus', 'properties': {'state': 'Failed'}}
+
+
 def test_the_settable_view_uses_option_names_and_no_server_metadata(example_update_run):
     example_update_run['systemData'] = {'createdBy': 'x'}
     view = settable_view(example_update_run)
