@@ -236,3 +236,30 @@ def test_the_subscription_comes_from_the_environment_only_for_hosts_without_one(
         from_env[0]['name']: (subscriptions[1], from_env[0]['resource_group']), from_env[1]['name']: (subscriptions[1], from_env[1]['resource_group']),
         own['name']: (subscriptions[0], own['resource_group'])}
     assert {item['cluster_name']: item['state'] for item in summary['outcomes']} == {name: states[name] for name in hosts}
+
+
+def test_a_misspelled_key_of_a_desired_run_fails_that_cluster_before_any_request(ansible, tmp_path):
+    emulator = ansible.emulator
+    clusters = emulator.clusters()
+    typo, other = clusters[0], clusters[1]
+    update = next(resource['name'] for resource in emulator.store.all_resources()
+                  if resource['type'].endswith('/updates') and '/clusters/%s/' % typo['name'] in resource['id'] + '/')
+    inventory = static_inventory(emulator, tmp_path, group_vars={'update_runs_mode': 'reconcile'})
+    host_vars = tmp_path / 'host_vars'
+    host_vars.mkdir()
+    (host_vars / ('%s.yml' % typo['name'])).write_text(yaml.safe_dump({'update_runs_desired': [
+        {'update_name': update, 'name': 'typo-run', 'run_stat': 'Failed', 'progres': {'name': 'x'}}]}), encoding='utf-8')
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(ROLE_PLAY, encoding='utf-8')
+    mark = emulator.last_request_seq()
+    outcome = ansible.run(str(playbook), inventory=inventory)
+    assert outcome.returncode != 0, outcome
+    refused = [entry for entry in outcome.results if entry['status'] == 'failed']
+    assert [(entry['host'], entry['action']) for entry in refused] == [(typo['name'], 'ansible.builtin.validate_argument_spec')], outcome
+    assert 'update_runs_desired.progres, update_runs_desired.run_stat' in ' '.join(refused[0]['result']['argument_errors'])
+    assert 'update_runs_desired.run_stat' in outcome.stdout, outcome
+    assert emulator.get_resource(update_run_path(typo, update, 'typo-run')) is None
+    assert arm_writes(emulator, since=mark) == []
+    summary = summary_of(tmp_path)
+    states = {item['cluster_name']: item['state'] for item in summary['outcomes']}
+    assert states[typo['name']] == 'TaskFailed' and states[other['name']] != 'TaskFailed', states
