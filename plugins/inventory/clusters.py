@@ -219,7 +219,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        config = self._read_config_data(path)
+        unknown = sorted(str(key) for key in config if key != 'plugin' and key not in self._options)
+        if unknown:
+            # Ansible ignores them; a misspelled filter (resource_grups) would otherwise widen the inventory unnoticed.
+            self.display.warning('%s: %s has unknown option(s) %s, ignored; see ansible-doc -t inventory %s'
+                                 % (PLUGIN, path, ', '.join(unknown), PLUGIN))
         options = dict((name, self.get_option(name)) for name in AUTH_OPTIONS)
         try:
             scope = inventory_scope(self.get_option('subscription_ids'), self.get_option('resource_groups'), self.get_option('api_version'),

@@ -141,6 +141,13 @@ def test_resource_groups_limit_the_hosts_across_subscriptions(ansible):
     assert set(operations(emulator)) == {'Clusters_ListByResourceGroup'}
 
 
+def test_a_misspelled_option_is_named_in_a_warning(ansible):
+    run = inventory(ansible, both_subscriptions(ansible.emulator) + 'resource_grups: [rg-hcifleet-sea-02]\n')
+    assert run.returncode == 0, run
+    assert run.says('has unknown option(s) resource_grups, ignored'), run
+    assert len(run.hostvars) == len(ansible.emulator.clusters())  # ignored, as Ansible ignores it: every cluster
+
+
 def test_keyed_groups_by_tag_and_location_groups_and_compose(ansible):
     emulator = ansible.emulator
     run = inventory(ansible, both_subscriptions(emulator) + '\n'.join([
