@@ -95,10 +95,14 @@ options:
   time_started:
     description:
       - When the update run started (ISO 8601 date-time).
+      - Quote it in YAML, as in V("2024-11-20T01:36:33.3876751Z"); unquoted, YAML reads a timestamp and keeps only 6
+        of ARM's 7 fractional digits.
     type: str
   last_updated_time:
     description:
       - When the most recently completed step finished (ISO 8601 date-time).
+      - Quote it in YAML, as in V("2024-11-20T01:36:33.3876751Z"); unquoted, YAML reads a timestamp and keeps only 6
+        of ARM's 7 fractional digits.
     type: str
   duration:
     description:
@@ -159,6 +163,9 @@ options:
   operation_timeout:
     description:
       - Seconds to wait for a deletion (a long-running operation) to finish.
+      - The operation's status is polled as often as ARM asks with C(Retry-After) (every second when it does not say,
+        at most O(max_retry_delay) apart), and read once more when the time is up before the task reports
+        C(OperationTimeout).
     type: float
     default: 600
 notes:
@@ -202,17 +209,24 @@ EXAMPLES = r'''
           status: Success
   register: recorded
 
-- name: Mark the run failed; every other property and step is kept as it is
+- name: Mark the run failed at its second step; every other property and field is kept as it is
   hcifleet.azure_hci.azure_hci_updaterun:
     resource_group: rg-hcifleet-wus2-01
     cluster_name: hci-wus2-004
     update_name: Solution10.2408.1.9
     name: run-2024-11-20
     run_state: Failed
+    progress:
+      steps:  # the complete list at this level, in order; each step keeps the fields the task does not name
+        - name: PreUpdate Cloud
+        - name: Update Cloud
+          status: Error
+          error_message: Node 2 did not come back after its restart.
+  register: marked
 
-- name: Show the failed steps of the run
+- name: Show the failed steps of the run (path, name, error message, description)
   ansible.builtin.debug:
-    msg: "{{ recorded.summary.failed_steps }}"
+    msg: "{{ marked.summary.failed_steps }}"
 
 - name: Set authentication once for every module of the collection
   module_defaults:

@@ -58,3 +58,14 @@ def test_the_examples_run_as_written(ansible, tmp_path, name, text):
         outcome = ansible.run(play(content, name='EXAMPLES of %s' % name))
     assert outcome.returncode == 0, outcome
     assert all(entry['status'] != 'failed' for entry in outcome.results), outcome
+    # An example that shows something must show something: an empty message would teach nothing (or mislead).
+    for task in debug_task_names(content):
+        assert outcome.result(task).get('msg') not in (None, '', [], {}), (name, task, outcome.result(task))
+
+
+def debug_task_names(tasks):
+    for entry in tasks:
+        if 'ansible.builtin.debug' in entry:
+            yield entry['name']
+        for section in ('block', 'rescue', 'always', 'tasks'):
+            yield from debug_task_names(entry.get(section) or [])
