@@ -104,9 +104,13 @@ def test_reconcile_changes_drift_once_then_nothing_and_check_mode_writes_nothing
     assert predicted['changed_count'] == len(with_update)
     assert not (tmp_path / 'update_runs_report' / 'update_runs_summary.json').exists()  # a dry run leaves the real report alone
     assert '+    "run_state": "Succeeded"' in checked.stdout
+    # What the console shows of a dry run says that it is a prediction (an AWX Check job shows only the console).
+    assert '# Update runs (reconcile, check mode: predicted): fleet summary' in checked.stdout
+    assert 'Check mode, predicted: 0 of %d clusters failed' % len(clusters) in checked.stdout
 
     first = ansible.run(str(playbook), inventory=inventory)
     assert first.returncode == 0, first
+    assert '# Update runs (reconcile): fleet summary' in first.stdout and 'predicted' not in first.stdout
     assert sorted(summary_of(tmp_path)['changed']) == sorted(predicted['changed'])
     without = {cluster['name'] for cluster in clusters} - {cluster['name'] for cluster in with_update}
     assert {item['cluster_name'] for item in summary_of(tmp_path)['outcomes'] if item['state'] == 'NoDesiredRuns'} == without
