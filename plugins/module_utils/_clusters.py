@@ -127,14 +127,14 @@ def cluster_host_vars(cluster):
     """The host variables of one cluster resource as ARM lists it (plain data: this is what the cache holds)."""
     resource_id = str(cluster.get('id') or '')
     scope = cluster_scope(resource_id)
-    if not scope or scope[3]:
+    if not scope or scope.rest:
         raise ArmError('ARM listed an item whose id is not a cluster resource id: %r' % resource_id[:300], code='MalformedResponse')
     properties = cluster.get('properties') or {}
     reported = properties.get('reportedProperties') or {}
     return {
-        'azure_hci_subscription_id': scope[0],
-        'azure_hci_resource_group': scope[1],
-        'azure_hci_cluster_name': cluster.get('name') or scope[2],
+        'azure_hci_subscription_id': scope.subscription_id,
+        'azure_hci_resource_group': scope.resource_group,
+        'azure_hci_cluster_name': cluster.get('name') or scope.cluster_name,
         'azure_hci_id': resource_id,
         'azure_hci_location': cluster.get('location'),
         'azure_hci_tags': dict(cluster.get('tags') or {}),

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values import InvalidValue, datetime_key
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._resource_ids import cluster_scope
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._resource_ids import ClusterScope, cluster_scope
 
 NO_RUNS = 'NoRuns'
 TASK_FAILED = 'TaskFailed'
@@ -90,18 +90,14 @@ def _cluster_of(host, invocations, runs, fallback):
     fallback = fallback or {}
     args = next((invocation.get('module_args') for invocation in invocations
                  if isinstance(invocation, dict) and isinstance(invocation.get('module_args'), dict)), {})
-    scope = next((scope for scope in (cluster_scope((run.get('update_run') or {}).get('id')) for run in runs) if scope), None) or (None,) * 4
+    scope = next((scope for scope in (cluster_scope((run.get('update_run') or {}).get('id')) for run in runs) if scope), None) \
+        or ClusterScope(None, None, None, None)
 
-    def part(name, index):
-        candidates = (args.get(name), scope[index], fallback.get('update_runs_' + name), fallback.get('azure_hci_' + name))
+    def part(name):
+        candidates = (args.get(name), getattr(scope, name), fallback.get('update_runs_' + name), fallback.get('azure_hci_' + name))
         return next((value for value in candidates if value), None)
 
-    return dict(
-        host=host,
-        cluster_name=part('cluster_name', 2) or host,
-        resource_group=part('resource_group', 1),
-        subscription_id=part('subscription_id', 0),
-    )
+    return dict(host=host, cluster_name=part('cluster_name') or host, resource_group=part('resource_group'), subscription_id=part('subscription_id'))
 
 
 def _latest(runs):

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from collections import namedtuple
 
 try:
     from urllib.parse import quote
@@ -26,6 +27,7 @@ _RESOURCE_GROUP = re.compile(r'^[-\w._()]{1,90}$', re.UNICODE)
 _FORBIDDEN_IN_NAME = re.compile(r'[<>%&:\\?/#*\x00-\x1f\x7f]')
 MAX_NAME_LENGTH = 260
 _API_VERSION = re.compile(r'^\d{4}-\d{2}-\d{2}(-preview)?$')
+ClusterScope = namedtuple('ClusterScope', ['subscription_id', 'resource_group', 'cluster_name', 'rest'])
 # A cluster's id, or the id of anything under it (updates, update runs): subscription, resource group, cluster, rest.
 _CLUSTER_SCOPE = re.compile(r'^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.AzureStackHCI/clusters/([^/]+)(/.*)?$',
                             re.IGNORECASE)
@@ -85,7 +87,7 @@ def update_run_id(subscription_id, resource_group, cluster, update, run):
 
 
 def cluster_scope(resource_id):
-    """(subscription_id, resource_group, cluster, rest) of a cluster's resource id or of an id under it; None otherwise.
+    """The ClusterScope of a cluster's resource id or of an id under it; None otherwise.
 
     ``rest`` is the part after the cluster ('' for the cluster itself), e.g. '/updates/U/updateRuns/R'. The names
     are as ARM spells them in the id.
@@ -93,5 +95,5 @@ def cluster_scope(resource_id):
     match = _CLUSTER_SCOPE.match(resource_id) if isinstance(resource_id, str) else None
     if not match:
         return None
-    subscription_id, resource_group, cluster, rest = match.groups()
-    return subscription_id, resource_group, cluster, rest or ''
+    subscription_id, resource_group, cluster_name, rest = match.groups()
+    return ClusterScope(subscription_id, resource_group, cluster_name, rest or '')
