@@ -122,3 +122,18 @@ options:
       - Falls back to E(AZURE_SUBSCRIPTION_ID), which the AWX credential sets.
     type: str
 '''
+
+    # Modules whose action plugin runs them in Ansible's own Python on the controller (plugin_utils/_direct_execution.py).
+    DIRECT_EXECUTION = r'''
+options: {}
+notes:
+  - On the controller (the C(local) connection, as for the hosts of the M(hcifleet.azure_hci.clusters#inventory)
+    inventory, C(localhost) and tasks delegated to C(localhost)) this module runs inside Ansible's own Python instead of a separate module
+    process, like C(ansible.netcommon)'s direct execution. The same code, argument checks, check mode and result,
+    without the cost of starting Python and importing Ansible's module_utils for every task.
+  - Set the variable C(azure_hci_direct_execution=false) (in the inventory, the play or the task's C(vars)) to run it as
+    a module process. Tasks that use C(become), C(async) or C(environment), tasks on other connections, and controllers
+    whose Python cannot import C(requests) and C(azure-identity) always run it as a module process.
+  - Direct execution uses the Python that runs Ansible and its environment variables; C(ansible_python_interpreter)
+    applies to module processes only.
+'''

@@ -35,6 +35,7 @@ author:
 extends_documentation_fragment:
   - hcifleet.azure_hci.azure
   - hcifleet.azure_hci.azure.subscription
+  - hcifleet.azure_hci.azure.direct_execution
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying the target.

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hcifleet maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Direct execution against a module process: the same arguments give the same result, HTTP faked at the session."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hcifleet.azure_hci.plugins.modules import azure_hci_updaterun
+from ansible_collections.hcifleet.azure_hci.plugins.plugin_utils import _direct_execution
+
+from ..modules.test_azure_hci_updaterun import BASE_ARGS, Reply, arm, example_run, run_module  # noqa: F401 - arm is a fixture
+
+NAME = 'hcifleet.azure_hci.azure_hci_updaterun'
+
+
+def run_directly(args, check_mode=False, diff=False):
+    return _direct_execution.run_module(azure_hci_updaterun, NAME, dict(BASE_ARGS, **args), check_mode=check_mode, diff_mode=diff)
+
+
+CASES = [
+    pytest.param({'location': 'westus', 'run_state': 'InProgress'}, None, False, id='create'),
+    pytest.param({'location': 'West US', 'progress': {'status': 'success'}}, 'example', False, id='no-op'),
+    pytest.param({'run_state': 'Failed'}, 'example', True, id='check mode and diff'),
+    pytest.param({'colour': 'blue'}, 'example', False, id='unknown option'),
+    pytest.param({'progress': {'steps': [{'steps': [{'name': 'x', 'status': ['a', 'list']}]}]}}, 'example', False, id='wrong type deep down'),
+    pytest.param({'location': 'eastus'}, 'example', False, id='invalid change'),
+    pytest.param({'state': 'absent', 'run_state': 'Failed'}, 'example', False, id='conflicting options'),
+    pytest.param({'state': 'absent'}, 'example', False, id='delete'),
+]
+
+
+@pytest.mark.parametrize('args, stored, check_mode', CASES)
+def test_the_same_result_and_requests_as_a_module_process(arm, capsys, args, stored, check_mode):  # noqa: F811 - arm is a fixture
+    arm.stored = example_run() if stored else None
+    expected = run_module(dict(args, _ansible_module_name=NAME), check_mode=check_mode, diff=check_mode, capsys=capsys)
+    expected_requests, arm.sent = arm.sent, []
+
+    arm.stored = example_run() if stored else None
+    result = run_directly(args, check_mode=check_mode, diff=check_mode)
+    # Whether a module process returns its arguments depends on the ansible-core version (INJECT_INVOCATION since 2.20).
+    result.pop('invocation')
+    expected.pop('invocation', None)
+    assert result == expected
+    assert arm.sent == expected_requests
+
+
+def test_invalid_arguments_fail_before_any_request(arm):  # noqa: F811 - arm is a fixture
+    unknown = run_directly({'colour': 'blue'})
+    assert unknown['failed'] is True
+    assert unknown['msg'].startswith('Unsupported parameters for (%s) module: colour.' % NAME)
+    wrong_type = run_directly({'progress': 'not a dict'})
+    assert wrong_type['failed'] is True and wrong_type['msg'].startswith("argument 'progress' is of type")
+    assert arm.sent == []
+
+
+def test_no_log_values_are_masked_wherever_they_appear(arm):  # noqa: F811 - arm is a fixture
+    echoed = Reply(400, {'error': {'code': 'BadRequest', 'message': 'client s3cret-value is not welcome'}})
+    arm.request = lambda *args, **kwargs: echoed
+    result = run_directly({})
+    assert result['failed'] is True and result['error']['code'] == 'BadRequest'
+    assert 's3cret-value' not in repr(result)
+    assert result['invocation']['module_args']['secret'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+
+
+def test_the_arguments_are_returned_only_when_asked_for_and_masked(arm):  # noqa: F811 - arm is a fixture
+    arm.stored = example_run()
+    assert 'invocation' not in _direct_execution.run_module(azure_hci_updaterun, NAME, dict(BASE_ARGS), inject_invocation=False)
+    invocation = run_directly({})['invocation']['module_args']
+    assert invocation['secret'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' and invocation['cluster_name'] == 'testcluster'
+
+
+def test_a_bug_fails_the_task_with_a_message_not_a_bare_traceback(arm, monkeypatch):  # noqa: F811 - arm is a fixture
+    def broken(azure):
+        raise KeyError('properties')
+    monkeypatch.setattr(azure_hci_updaterun, 'run', broken)
+    result = run_directly({})
+    assert result['failed'] is True
+    assert result['msg'] == "%s failed unexpectedly: KeyError: 'properties'" % NAME
+    assert 'Traceback' in result['exception']
+
+
+def test_missing_libraries_are_named(monkeypatch):
+    monkeypatch.setattr(_direct_execution, 'HAS_REQUESTS', False)
+    monkeypatch.setattr(_direct_execution.importlib.util, 'find_spec', lambda name: None)
+    assert _direct_execution.libraries_missing() == ['requests', 'azure-identity']
+
+
+def test_arguments_reach_the_module_as_plain_json_values():
+    import datetime
+    args = _direct_execution.as_module_args({'time_started': datetime.datetime(2026, 2, 1, 8, tzinfo=datetime.timezone.utc),
+                                              'progress': {'steps': ({'name': 'a'},)}})
+    assert args == {'time_started': '2026-02-01T08:00:00+00:00', 'progress': {'steps': [{'name': 'a'}]}}
