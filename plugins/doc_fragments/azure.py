@@ -127,7 +127,7 @@ options:
     DIRECT_EXECUTION = r'''
 options: {}
 notes:
-  - On the controller (the C(local) connection, as for the hosts of the M(hcifleet.azure_hci.clusters#inventory)
+  - On the controller (the C(local) connection, as for the hosts of the P(hcifleet.azure_hci.clusters#inventory)
     inventory, C(localhost) and tasks delegated to C(localhost)) this module runs inside Ansible's own Python instead of a separate module
     process, like C(ansible.netcommon)'s direct execution. The same code, argument checks, check mode and result,
     without the cost of starting Python and importing Ansible's module_utils for every task.

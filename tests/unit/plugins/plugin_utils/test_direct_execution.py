@@ -5,12 +5,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from ansible_collections.hcifleet.azure_hci.plugins.modules import azure_hci_updaterun
 from ansible_collections.hcifleet.azure_hci.plugins.plugin_utils import _direct_execution
 
-from ..modules.test_azure_hci_updaterun import BASE_ARGS, Reply, arm, example_run, run_module  # noqa: F401 - arm is a fixture
+from ..modules import test_azure_hci_updaterun as module_tests
+from ..modules.test_azure_hci_updaterun import BASE_ARGS, Reply, example_run, run_module
+
+arm = module_tests.arm  # the fake ARM at the HTTP session, shared with the module's own tests
 
 NAME = 'hcifleet.azure_hci.azure_hci_updaterun'
 
@@ -32,7 +37,7 @@ CASES = [
 
 
 @pytest.mark.parametrize('args, stored, check_mode', CASES)
-def test_the_same_result_and_requests_as_a_module_process(arm, capsys, args, stored, check_mode):  # noqa: F811 - arm is a fixture
+def test_the_same_result_and_requests_as_a_module_process(arm, capsys, args, stored, check_mode):
     arm.stored = example_run() if stored else None
     expected = run_module(dict(args, _ansible_module_name=NAME), check_mode=check_mode, diff=check_mode, capsys=capsys)
     expected_requests, arm.sent = arm.sent, []
@@ -46,7 +51,7 @@ def test_the_same_result_and_requests_as_a_module_process(arm, capsys, args, sto
     assert arm.sent == expected_requests
 
 
-def test_invalid_arguments_fail_before_any_request(arm):  # noqa: F811 - arm is a fixture
+def test_invalid_arguments_fail_before_any_request(arm):
     unknown = run_directly({'colour': 'blue'})
     assert unknown['failed'] is True
     assert unknown['msg'].startswith('Unsupported parameters for (%s) module: colour.' % NAME)
@@ -55,7 +60,7 @@ def test_invalid_arguments_fail_before_any_request(arm):  # noqa: F811 - arm is 
     assert arm.sent == []
 
 
-def test_no_log_values_are_masked_wherever_they_appear(arm):  # noqa: F811 - arm is a fixture
+def test_no_log_values_are_masked_wherever_they_appear(arm):
     echoed = Reply(400, {'error': {'code': 'BadRequest', 'message': 'client s3cret-value is not welcome'}})
     arm.request = lambda *args, **kwargs: echoed
     result = run_directly({})
@@ -64,14 +69,14 @@ def test_no_log_values_are_masked_wherever_they_appear(arm):  # noqa: F811 - arm
     assert result['invocation']['module_args']['secret'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
-def test_the_arguments_are_returned_only_when_asked_for_and_masked(arm):  # noqa: F811 - arm is a fixture
+def test_the_arguments_are_returned_only_when_asked_for_and_masked(arm):
     arm.stored = example_run()
     assert 'invocation' not in _direct_execution.run_module(azure_hci_updaterun, NAME, dict(BASE_ARGS), inject_invocation=False)
     invocation = run_directly({})['invocation']['module_args']
     assert invocation['secret'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' and invocation['cluster_name'] == 'testcluster'
 
 
-def test_a_bug_fails_the_task_with_a_message_not_a_bare_traceback(arm, monkeypatch):  # noqa: F811 - arm is a fixture
+def test_a_bug_fails_the_task_with_a_message_not_a_bare_traceback(arm, monkeypatch):
     def broken(azure):
         raise KeyError('properties')
     monkeypatch.setattr(azure_hci_updaterun, 'run', broken)
@@ -88,7 +93,6 @@ def test_missing_libraries_are_named(monkeypatch):
 
 
 def test_arguments_reach_the_module_as_plain_json_values():
-    import datetime
-    args = _direct_execution.as_module_args({'time_started': datetime.datetime(2026, 2, 1, 8, tzinfo=datetime.timezone.utc),
-                                              'progress': {'steps': ({'name': 'a'},)}})
+    started = datetime.datetime(2026, 2, 1, 8, tzinfo=datetime.timezone.utc)
+    args = _direct_execution.as_module_args({'time_started': started, 'progress': {'steps': ({'name': 'a'},)}})
     assert args == {'time_started': '2026-02-01T08:00:00+00:00', 'progress': {'steps': [{'name': 'a'}]}}
