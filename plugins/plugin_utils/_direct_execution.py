@@ -23,9 +23,12 @@ requests or azure-identity is not importable in Ansible's Python.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
+import logging
 import traceback
+import warnings
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -47,6 +50,7 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module i
 display = Display()
 
 DIRECT_EXECUTION_VAR = 'azure_hci_direct_execution'
+QUIET_LOGGERS = ('azure', 'msal', 'urllib3', 'requests')
 
 
 def run_module(module, module_name, args, check_mode=False, diff_mode=False, inject_invocation=True):
@@ -65,7 +69,8 @@ def run_module(module, module_name, args, check_mode=False, diff_mode=False, inj
         result = dict(failed=True, msg=msg)
     else:
         try:
-            result = module.run(AzureTask(params, check_mode, diff_mode))
+            with libraries_quiet():
+                result = module.run(AzureTask(params, check_mode, diff_mode))
         except MODULE_ERRORS as exc:
             result = dict(failure(exc), failed=True)
         except Exception as exc:  # a bug: report it as a failed task, as a module process's traceback would be
@@ -73,24 +78,46 @@ def run_module(module, module_name, args, check_mode=False, diff_mode=False, inj
                           exception=traceback.format_exc())
     warnings = ['Both option %(option)s and its alias %(alias)s are set.' % warning for warning in validation._warnings]
     if warnings:
-        result['warnings'] = warnings
+        result['warnings'] = result.get('warnings', []) + warnings
     if inject_invocation:
         result['invocation'] = dict(module_args=params)
-    # AnsibleModule reads the no_log values from the same private attribute.
-    return remove_values(result, validation._no_log_values)
+    # AnsibleModule reads the no_log values from the same private attribute. The JSON pass gives the types a
+    # module process's result has (string keys, lists for tuples).
+    return through_json(remove_values(result, validation._no_log_values), to_module=False)
 
 
-def as_module_args(args):
-    """The task's arguments as a module process receives them: through the JSON Ansible sends to modules.
+@contextlib.contextmanager
+def libraries_quiet():
+    """Keep azure-identity's, MSAL's and urllib3's log records and Python warnings out of Ansible's log and terminal.
 
-    Plain values: no data tags (ansible-core 2.19+), vaulted values decrypted, dates as ISO 8601 text.
+    In a module process they go nowhere; in the worker the root logger may carry Ansible's log_path handler
+    (and, before 2.19, the worker's stderr is the terminal). The module reports what matters in its result.
+    """
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    saved = [(logger, logger.propagate, logger.handlers) for logger in loggers]
+    for logger in loggers:
+        logger.propagate, logger.handlers = False, [logging.NullHandler()]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            yield
+    finally:
+        for logger, propagate, handlers in saved:
+            logger.propagate, logger.handlers = propagate, handlers
+
+
+def through_json(value, to_module=True):
+    """``value`` as it crosses between Ansible and a module process: through the JSON Ansible uses for modules.
+
+    Plain values (no data tags on ansible-core 2.19+), vaulted values decrypted, dates as ISO 8601 text, string keys.
     """
     try:
         from ansible.module_utils.common.json import Direction, get_module_encoder  # ansible-core 2.19+
     except ImportError:
         from ansible.module_utils.common.json import AnsibleJSONEncoder
-        return json.loads(json.dumps(args, cls=AnsibleJSONEncoder, vault_to_text=True))
-    return json.loads(json.dumps(args, cls=get_module_encoder('legacy', Direction.CONTROLLER_TO_MODULE)))
+        return json.loads(json.dumps(value, cls=AnsibleJSONEncoder, vault_to_text=True))
+    direction = Direction.CONTROLLER_TO_MODULE if to_module else Direction.MODULE_TO_CONTROLLER
+    return json.loads(json.dumps(value, cls=get_module_encoder('legacy', direction)))
 
 
 def libraries_missing():
@@ -121,9 +148,9 @@ class DirectExecutionAction(NormalAction):
                      % (self.module_name, DIRECT_EXECUTION_VAR), host=self._play_context.remote_addr)
         internal = {}  # what Ansible tells a module process besides its arguments (check mode, diff, ...)
         self._update_module_args(self.module_name, internal, task_vars)
-        result.update(run_module(self.module, self.module_name, as_module_args(self._task.args),
+        result.update(run_module(self.module, self._task.action, through_json(self._task.args),
                                  check_mode=internal['_ansible_check_mode'], diff_mode=internal['_ansible_diff'],
-                                 inject_invocation=internal.get('_ansible_inject_invocation', True)))  # a setting since 2.20
+                                 inject_invocation=internal.get('_ansible_inject_invocation', True)))  # a setting since 2.21
         return result
 
     def module_process_reason(self, task_vars):
@@ -134,15 +161,15 @@ class DirectExecutionAction(NormalAction):
                 return '%s is false' % DIRECT_EXECUTION_VAR
         except TypeError:
             raise AnsibleActionFail('%s must be a boolean, got %r' % (DIRECT_EXECUTION_VAR, wanted))
-        if self._connection.transport != 'local':
-            return 'the connection is %s, not local' % self._connection.transport
+        connection = getattr(self._connection, '_load_name', None) or self._connection.transport
+        if connection not in ('local', 'ansible.builtin.local'):
+            return 'the connection is %s, not local' % connection
         if self._play_context.become:
             return 'the task uses become'
         if self._task.async_val:
             return 'the task uses async'
-        environment = {}
-        self._compute_environment_string(environment)  # the task's, its block's and its play's, templated
-        if environment:
+        # The task's, its block's and its play's; not templated here (a module process templates them once).
+        if any(self._task.environment or []):
             return 'the task sets environment'
         missing = libraries_missing()
         if missing:

@@ -16,7 +16,7 @@ import json
 import os
 import re
 
-from .conftest import arm_writes, play
+from .conftest import arm_writes, assert_no_secrets, play
 from .test_updaterun_module import NEW_RUN, UPDATE, fresh_cluster
 
 MODULE = 'hcifleet.azure_hci.azure_hci_updaterun'
@@ -153,3 +153,34 @@ def test_a_switch_that_is_not_a_boolean_fails_before_any_request(ansible):
     assert outcome.returncode != 0
     assert "azure_hci_direct_execution must be a boolean, got 'sometimes'" in outcome.output
     assert ansible.emulator.requests(kind='arm', since=mark) == []
+
+
+def test_a_failed_authentication_leaves_nothing_of_azure_identity_in_ansibles_log(ansible, tmp_path):
+    """In the worker, Ansible's log_path handler sits on the root logger; azure-identity's records must not reach it."""
+    cluster = fresh_cluster(ansible.emulator)
+    where = dict(subscription_id=cluster['subscription_id'], resource_group=cluster['resource_group'], cluster_name=cluster['name'],
+                 update_name=UPDATE, name='run-log')
+    log_path = tmp_path / 'ansible.log'
+    outcome = ansible.run(play([{'name': 'write', MODULE: dict(where, **NEW_RUN)}]), '-vvvv',
+                          env={'ANSIBLE_LOG_PATH': str(log_path), 'AZURE_SECRET': 'not-the-secret-value'})
+    assert outcome.returncode != 0
+    assert 'AADSTS7000215' in outcome.result('write')['msg']
+    log = log_path.read_text(encoding='utf-8')
+    assert "runs in the controller's Python" in log  # the log is Ansible's own, and direct execution was used
+    assert 'get_token failed' not in log and 'Content:' not in log
+    assert 'not-the-secret-value' not in log
+    assert_no_secrets(ansible.emulator, log)
+
+
+def test_a_task_delegated_to_localhost_runs_directly_whatever_the_hosts_connection(ansible, tmp_path):
+    cluster = fresh_cluster(ansible.emulator)
+    where = dict(subscription_id=cluster['subscription_id'], resource_group=cluster['resource_group'], cluster_name=cluster['name'],
+                 update_name=UPDATE, name='run-delegated')
+    inventory = tmp_path / 'hosts.yml'
+    # A host reached over SSH that does not exist: only the delegation to localhost lets the task run at all.
+    inventory.write_text('all:\n  hosts:\n    jump-host:\n      ansible_connection: ssh\n      ansible_host: 192.0.2.1\n', encoding='utf-8')
+    tasks = [{'name': 'write', MODULE: dict(where, **NEW_RUN), 'delegate_to': 'localhost', 'register': 'written'}]
+    outcome = ansible.run(play(tasks, hosts='jump-host'), '-vvvv', inventory=str(inventory))
+    assert outcome.returncode == 0, outcome
+    assert outcome.result('write')['changed'] is True
+    assert "%s runs in the controller's Python" % MODULE in outcome.output

@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 import pytest
 
+from ansible.errors import AnsibleActionFail
 from ansible_collections.hcifleet.azure_hci.plugins.modules import azure_hci_updaterun
 from ansible_collections.hcifleet.azure_hci.plugins.plugin_utils import _direct_execution
 
@@ -94,5 +96,68 @@ def test_missing_libraries_are_named(monkeypatch):
 
 def test_arguments_reach_the_module_as_plain_json_values():
     started = datetime.datetime(2026, 2, 1, 8, tzinfo=datetime.timezone.utc)
-    args = _direct_execution.as_module_args({'time_started': started, 'progress': {'steps': ({'name': 'a'},)}})
+    args = _direct_execution.through_json({'time_started': started, 'progress': {'steps': ({'name': 'a'},)}})
     assert args == {'time_started': '2026-02-01T08:00:00+00:00', 'progress': {'steps': [{'name': 'a'}]}}
+
+
+def test_results_have_the_types_a_module_process_returns(arm):
+    run = example_run()
+    step = run['properties']['progress']
+    while step.get('steps'):
+        step = step['steps'][0]
+    step['status'] = 3  # ARM's data is not ours to trust: a number where a status belongs
+    arm.stored = run
+    result = run_directly({})
+    assert result['summary']['step_counts'] == {'3': 1}
+
+
+def test_library_log_records_stay_out_of_ansibles_log(arm, monkeypatch, caplog):
+    def noisy(azure):
+        logging.getLogger('azure.identity._internal.get_token_mixin').warning('ClientSecretCredential.get_token failed: body')
+        logging.getLogger('urllib3.connectionpool').warning('Retrying')
+        return dict(changed=False)
+    monkeypatch.setattr(azure_hci_updaterun, 'run', noisy)
+    with caplog.at_level(logging.INFO):
+        assert run_directly({})['changed'] is False
+        logging.getLogger('azure').warning('after the task')
+    assert [record.getMessage() for record in caplog.records] == ['after the task']
+
+
+class Stub:
+    def __init__(self, **attributes):
+        self.__dict__.update(attributes)
+
+
+def action(connection='local', become=False, async_val=0, environment=None):
+    plugin = object.__new__(_direct_execution.DirectExecutionAction)
+    plugin._task = Stub(async_val=async_val, environment=environment if environment is not None else [])
+    plugin._connection = Stub(_load_name=connection, transport='local')  # transport: what a subclass of local inherits
+    plugin._play_context = Stub(become=become)
+    plugin._templar = Stub(template=lambda value: value)
+    return plugin
+
+
+@pytest.mark.parametrize('plugin, task_vars, reason', [
+    pytest.param(action(), {}, None, id='local'),
+    pytest.param(action(connection='ansible.builtin.local'), {}, None, id='local by its full name'),
+    pytest.param(action(environment=[{}, None]), {}, None, id='empty environments'),
+    pytest.param(action(), {'azure_hci_direct_execution': 'no'}, 'azure_hci_direct_execution is false', id='switched off'),
+    pytest.param(action(connection='community.docker.docker'), {}, 'the connection is community.docker.docker, not local', id='other connection'),
+    pytest.param(action(become=True), {}, 'the task uses become', id='become'),
+    pytest.param(action(async_val=60), {}, 'the task uses async', id='async'),
+    pytest.param(action(environment=[{'AZURE_SUBSCRIPTION_ID': 'x'}]), {}, 'the task sets environment', id='environment'),
+    pytest.param(action(environment=['{{ proxy_env }}']), {}, 'the task sets environment', id='templated environment'),
+])
+def test_when_a_task_runs_as_a_module_process(monkeypatch, plugin, task_vars, reason):
+    monkeypatch.setattr(_direct_execution, 'libraries_missing', lambda: [])
+    assert plugin.module_process_reason(task_vars) == reason
+
+
+def test_a_controller_without_the_libraries_runs_module_processes(monkeypatch):
+    monkeypatch.setattr(_direct_execution, 'libraries_missing', lambda: ['azure-identity'])
+    assert action().module_process_reason({}) == "azure-identity not importable in Ansible's Python"
+
+
+def test_a_switch_that_is_not_a_boolean_is_an_error():
+    with pytest.raises(AnsibleActionFail, match="azure_hci_direct_execution must be a boolean, got 'sometimes'"):
+        action().module_process_reason({'azure_hci_direct_execution': 'sometimes'})
