@@ -195,8 +195,8 @@ def phase_startup(bench):
     ]
     playbook = bench.runner.write('startup.yml', play('Module start-up', [dict(name=name, **task) for name, task, _runs, _imports in tasks]))
     kept = os.path.join(bench.runner.workdir, 'kept-remote')
-    log('startup: one run of each module, keeping the AnsiballZ files')
-    result = bench.run('startup', playbook, extra_args=['-e', '@' + bench.token_vars],
+    log('startup: one run of each module as a module process, keeping the AnsiballZ files')
+    result = bench.run('startup', playbook, extra_args=['-e', '@' + bench.token_vars, '-e', 'azure_hci_direct_execution=false'],
                        env={'ANSIBLE_KEEP_REMOTE_FILES': '1', 'ANSIBLE_REMOTE_TEMP': kept})
     if result.changed():
         raise BenchError('the start-up no-op tasks reported changes; the fixture runs do not match the desired state')
@@ -222,9 +222,15 @@ def phase_startup(bench):
 # ---------------------------------------------------------------- phase: no-op reconcile vs uri
 
 def phase_noop(bench):
+    """The no-op reconcile against uri, run both ways the module can run on the controller."""
+    return {'direct': noop_runs(bench, direct=True), 'module process': noop_runs(bench, direct=False)}
+
+
+def noop_runs(bench, direct):
     """Module and uri tasks alternate in one playbook, so both see the same machine load at the same moment.
 
-    The module's tasks read the runs of clusters 0..N-1 and the uri tasks those of clusters N..2N-1,
+    ``direct``: the module runs in Ansible's own Python (the default on the controller), or as a module process
+    (azure_hci_direct_execution=false). The module's tasks read the runs of clusters 0..N-1 and the uri tasks those of clusters N..2N-1,
     so the emulator's request log tells their requests apart by path.
     """
     settings = bench.settings
@@ -247,15 +253,17 @@ def phase_noop(bench):
     changed = 0
     for rep in range(settings['reps']):
         order = 'module first' if rep % 2 == 0 else 'uri first'
-        log('noop: repetition %d/%d, %d module and %d uri tasks alternating, %s' % (rep + 1, settings['reps'], count, count, order))
+        how = 'direct' if direct else 'process'
+        log('noop (%s): repetition %d/%d, %d module and %d uri tasks alternating, %s' % (how, rep + 1, settings['reps'], count, count, order))
         mark = bench.emulator.last_seq()
-        run = bench.run('noop-%d' % (rep + 1), playbooks[order], extra_args=['-e', '@' + bench.token_vars])
+        run = bench.run('noop-%s-%d' % (how, rep + 1), playbooks[order],
+                        extra_args=['-e', '@' + bench.token_vars, '-e', 'azure_hci_direct_execution=%s' % str(direct).lower()])
         entries = bench.emulator.requests_since(mark)
         requests['module'].append(count_requests([entry for entry in entries if entry['path'].lower() in module_paths or entry['kind'] != 'arm']))
         requests['uri'].append(count_requests([entry for entry in entries if entry['path'].lower() in uri_paths]))
         changed += run.changed(UPDATERUN)
         walls.append(run.wall)
-        # The first pair also builds both AnsiballZ payloads: left out as warm-up.
+        # The first pair also builds the AnsiballZ payloads (uri's, and the module's when it runs as a process): warm-up, left out.
         durations = run.task_durations()[2:]
         rep_samples = {'module': [], 'uri': []}
         for _number, _name, action, seconds in durations:
@@ -409,14 +417,13 @@ def fleet_entry(label, size, runs):
 def targets(results):
     """[(name, passed or None when not measured, detail)]."""
     checks = []
-    noop = results.get('noop')
-    if noop:
+    for how, noop in sorted(results.get('noop', {}).items()):
         module = noop['module']
         exact = module['arm_requests_per_task'] == 1.0 and module['arm_writes'] == 0 and noop['changed'] == 0
-        checks.append(('a no-op reconcile makes exactly one ARM request', exact,
+        checks.append(('a no-op reconcile makes exactly one ARM request (%s)' % how, exact,
                        '%.2f ARM requests per task, %d writes, %d changed (%d tasks)'
                        % (module['arm_requests_per_task'], module['arm_writes'], noop['changed'], noop['tasks'] * noop['reps'])))
-        checks.append(('module per task <= %.2fx the uri floor' % TARGET_MODULE_VS_URI, noop['ratio'] <= TARGET_MODULE_VS_URI,
+        checks.append(('module per task <= %.2fx the uri floor (%s)' % (TARGET_MODULE_VS_URI, how), noop['ratio'] <= TARGET_MODULE_VS_URI,
                        '%.2fx (%.3f s vs %.3f s median per task)' % (noop['ratio'], module['task_median_s'], noop['uri']['task_median_s'])))
     fleet = results.get('fleet')
     if fleet:
@@ -465,8 +472,8 @@ def print_report(results, checks):
         print('\nNOTE: the machine was busy when the benchmark started; times are inflated and ratios noisier than usual.')
     if 'startup' in results:
         print_startup(results['startup'])
-    if 'noop' in results:
-        print_noop(results['noop'], results.get('startup'))
+    for how, noop in sorted(results.get('noop', {}).items()):
+        print_noop(noop, how, results.get('startup'))
     if 'fleet' in results:
         print_fleet(results['fleet'])
     section('Targets')
@@ -499,9 +506,9 @@ def print_startup(startup):
         ['added by resolving the cloud', metadata['added_ms']]]))
 
 
-def print_noop(noop, startup=None):
-    section('No-op reconcile vs uri GET: %d + %d alternating tasks per playbook x %d repetitions, localhost, connection local'
-            % (noop['tasks'], noop['tasks'], noop['reps']))
+def print_noop(noop, how, startup=None):
+    section('No-op reconcile (%s) vs uri GET: %d + %d alternating tasks per playbook x %d repetitions, localhost, connection local'
+            % (how, noop['tasks'], noop['tasks'], noop['reps']))
     rows = []
     for kind, title in (('module', 'azure_hci_updaterun no-op'), ('uri', 'ansible.builtin.uri GET')):
         entry = noop[kind]
@@ -510,7 +517,7 @@ def print_noop(noop, startup=None):
     print(table(['per task', 'median s', 'p90 s', 'median per rep', 'ARM req', 'metadata req', 'identity req', 'writes'], rows))
     print('\nmodule / uri: %.2fx (ratio of the medians), %.2fx (median of adjacent module/uri pairs); %d no-op tasks reported changed'
           % (noop['ratio'], noop['pair_ratio'], noop['changed']))
-    if startup:
+    if startup and how == 'module process':
         module, uri = startup['modules']['module no-op'], startup['modules']['uri GET']
         print('module process alone (direct AnsiballZ runs): %.3f s vs %.3f s CPU = %.2fx, %.3f s vs %.3f s wall'
               % (module['cpu_median_s'], uri['cpu_median_s'], module['cpu_median_s'] / uri['cpu_median_s'],
