@@ -79,6 +79,9 @@ def run_module(module, module_name, args, check_mode=False, diff_mode=False, inj
     warnings = ['Both option %(option)s and its alias %(alias)s are set.' % warning for warning in validation._warnings]
     if warnings:
         result['warnings'] = result.get('warnings', []) + warnings
+    deprecations = [{key: value for key, value in deprecation.items() if value is not None} for deprecation in validation._deprecations]
+    if deprecations:  # deprecated options or aliases, in the form a module process reports them
+        result['deprecations'] = result.get('deprecations', []) + deprecations
     if inject_invocation:
         result['invocation'] = dict(module_args=params)
     # AnsibleModule reads the no_log values from the same private attribute. The JSON pass gives the types a

@@ -161,3 +161,22 @@ def test_a_controller_without_the_libraries_runs_module_processes(monkeypatch):
 def test_a_switch_that_is_not_a_boolean_is_an_error():
     with pytest.raises(AnsibleActionFail, match="azure_hci_direct_execution must be a boolean, got 'sometimes'"):
         action().module_process_reason({'azure_hci_direct_execution': 'sometimes'})
+
+
+def test_deprecated_options_are_reported_as_a_module_process_reports_them(arm):
+    class Retiring:
+        """A module whose option has a deprecated alias, as a future version of ours may have."""
+        ARGUMENT_SPEC = dict(azure_hci_updaterun.ARGUMENT_SPEC,
+                             name=dict(type='str', required=True, aliases=['update_run_name'],
+                                       deprecated_aliases=[dict(name='update_run_name', version='2.0.0', collection_name='hcifleet.azure_hci')]))
+
+        @staticmethod
+        def run(azure):
+            return dict(changed=False, name=azure.params['name'])
+
+    args = dict(BASE_ARGS)
+    args['update_run_name'] = args.pop('name')
+    result = _direct_execution.run_module(Retiring, NAME, args)
+    assert result['name'] == BASE_ARGS['name']
+    assert result['deprecations'] == [{'msg': "Alias 'update_run_name' is deprecated. See the module docs for more information",
+                                       'version': '2.0.0', 'collection_name': 'hcifleet.azure_hci'}]
