@@ -131,6 +131,9 @@ def credential_from_plan(plan, cloud, disable_instance_discovery=None, ca_path=N
     return identity.ChainedTokenCredential(identity.ManagedIdentityCredential(**managed), identity.AzureCliCredential(process_timeout=cli_timeout))
 
 
+MISSING_AZURE_IDENTITY = 'authentication needs the Python package azure-identity on the host that runs the task (pip install azure-identity): %s'
+
+
 class AccessTokens:
     """Bearer tokens for one scope, from a credential built on first use.
 
@@ -169,12 +172,13 @@ class AccessTokens:
         try:
             from azure.core.exceptions import ClientAuthenticationError  # pylint: disable=import-outside-toplevel
         except ImportError:
-            raise AuthenticationFailed('authentication needs the Python package azure-identity on the host that runs the task '
-                                       '(pip install azure-identity): %s' % self.description)
+            raise AuthenticationFailed(MISSING_AZURE_IDENTITY % self.description)
         try:
             if self._credential is None:
                 self._credential = self._factory()
             access = self._credential.get_token(self.scope)
+        except ImportError as exc:  # azure-core installed without azure-identity (or a broken dependency of it)
+            raise AuthenticationFailed('%s (%s)' % (MISSING_AZURE_IDENTITY % self.description, exc))
         except ClientAuthenticationError as exc:  # CredentialUnavailableError is a subclass
             raise AuthenticationFailed('authentication failed (%s): %s' % (self.description, _first_line(exc)))
         except (OSError, ValueError) as exc:

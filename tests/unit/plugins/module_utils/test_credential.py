@@ -113,6 +113,18 @@ def test_authentication_errors_become_one_readable_failure():
                                 'AADSTS7000215: Invalid client secret provided. Trace ID: 1 more')
 
 
+def test_azure_core_without_azure_identity_is_named_not_a_traceback():
+    def factory():  # what credential_from_plan's 'from azure import identity' raises when only azure-core is installed
+        raise ImportError("cannot import name 'identity' from 'azure' (unknown location)")
+
+    tokens = AccessTokens(factory, 's', 'service principal with a client secret, client id app', clock=lambda: 0)
+    with pytest.raises(AuthenticationFailed) as error:
+        tokens.token()
+    assert str(error.value) == ('authentication needs the Python package azure-identity on the host that runs the task '
+                                '(pip install azure-identity): service principal with a client secret, client id app '
+                                "(cannot import name 'identity' from 'azure' (unknown location))")
+
+
 def test_the_token_endpoints_raw_answer_is_not_repeated_in_the_failure():
     from azure.core.exceptions import ClientAuthenticationError
 
