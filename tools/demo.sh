@@ -45,7 +45,7 @@ banner "1. Reconcile: writes the update runs that drift"
 "$venv/bin/ansible-playbook" -i inventory/hci.clusters.yml reconcile.yml
 echo "ARM writes so far: $(arm_writes)"
 
-banner "2. Reconcile again: nothing drifts, nothing is written"
+banner "2. Reconcile again: nothing drifts, nothing is written to Azure"
 "$venv/bin/ansible-playbook" -i inventory/hci.clusters.yml reconcile.yml
 echo "ARM writes so far: $(arm_writes)"
 

@@ -131,9 +131,12 @@ notes:
     inventory, C(localhost) and tasks delegated to C(localhost)) this module runs inside Ansible's own Python instead of a separate module
     process, like C(ansible.netcommon)'s direct execution. The same code, argument checks, check mode and result,
     without the cost of starting Python and importing Ansible's module_utils for every task.
-  - Set the variable C(azure_hci_direct_execution=false) (in the inventory, the play or the task's C(vars)) to run it as
-    a module process. Tasks that use C(become), C(async) or C(environment), tasks on other connections, and controllers
-    whose Python cannot import C(requests) and C(azure-identity) always run it as a module process.
+  - Set the variable C(azure_hci_direct_execution=false) (in the inventory, the play, the task's C(vars) or with C(-e))
+    to run it as a module process. Tasks that use C(async), tasks that C(become) or C(environment) apply to (set on the
+    task, its block or its play), tasks on other connections, and controllers whose Python cannot import C(requests)
+    and C(azure-identity) always run it as a module process.
+  - On ansible-core 2.19 and later Ansible labels a failure of a directly executed task C(Action failed) rather than
+    C(Module failed); the result is the same.
   - Direct execution uses the Python that runs Ansible and its environment variables; C(ansible_python_interpreter)
     applies to module processes only.
 '''

@@ -17,7 +17,8 @@ of ``no_log`` options masked as AnsibleModule masks them.
 
 A task runs as a module process, as any module does, when any of these holds:
 the variable ``azure_hci_direct_execution`` is false; the connection is not
-``local``; the task uses ``become``, ``async`` or ``environment``; or
+``local``; the task uses ``async``, or ``become`` or ``environment`` apply to it (from the task, its
+block, its play or the inventory); or
 requests or azure-identity is not importable in Ansible's Python.
 """
 
@@ -168,12 +169,12 @@ class DirectExecutionAction(NormalAction):
         if connection not in ('local', 'ansible.builtin.local'):
             return 'the connection is %s, not local' % connection
         if self._play_context.become:
-            return 'the task uses become'
+            return 'become is on (task, block, play or inventory)'
         if self._task.async_val:
             return 'the task uses async'
         # The task's, its block's and its play's; not templated here (a module process templates them once).
         if any(self._task.environment or []):
-            return 'the task sets environment'
+            return 'environment is set (task, block or play)'
         missing = libraries_missing()
         if missing:
             return "%s not importable in Ansible's Python" % ' and '.join(missing)

@@ -143,10 +143,10 @@ def action(connection='local', become=False, async_val=0, environment=None):
     pytest.param(action(environment=[{}, None]), {}, None, id='empty environments'),
     pytest.param(action(), {'azure_hci_direct_execution': 'no'}, 'azure_hci_direct_execution is false', id='switched off'),
     pytest.param(action(connection='community.docker.docker'), {}, 'the connection is community.docker.docker, not local', id='other connection'),
-    pytest.param(action(become=True), {}, 'the task uses become', id='become'),
+    pytest.param(action(become=True), {}, 'become is on (task, block, play or inventory)', id='become'),
     pytest.param(action(async_val=60), {}, 'the task uses async', id='async'),
-    pytest.param(action(environment=[{'AZURE_SUBSCRIPTION_ID': 'x'}]), {}, 'the task sets environment', id='environment'),
-    pytest.param(action(environment=['{{ proxy_env }}']), {}, 'the task sets environment', id='templated environment'),
+    pytest.param(action(environment=[{'AZURE_SUBSCRIPTION_ID': 'x'}]), {}, 'environment is set (task, block or play)', id='environment'),
+    pytest.param(action(environment=['{{ proxy_env }}']), {}, 'environment is set (task, block or play)', id='templated environment'),
 ])
 def test_when_a_task_runs_as_a_module_process(monkeypatch, plugin, task_vars, reason):
     monkeypatch.setattr(_direct_execution, 'libraries_missing', lambda: [])
