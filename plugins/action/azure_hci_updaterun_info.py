@@ -16,4 +16,3 @@ from ansible_collections.hcifleet.azure_hci.plugins.plugin_utils._direct_executi
 class ActionModule(DirectExecutionAction):
 
     module = azure_hci_updaterun_info
-    module_name = 'hcifleet.azure_hci.azure_hci_updaterun_info'

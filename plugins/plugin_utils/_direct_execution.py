@@ -8,7 +8,7 @@ with ``connection: local`` (the inventory plugin's hosts, ``localhost``,
 ``delegate_to: localhost``) that host is the controller itself. Packaging
 the module into an AnsiballZ payload and starting a Python process for it
 then costs more than the module's own work: a module process spends most of
-its 0.5-0.8 s importing and compiling Ansible's module_utils. Like
+its 0.4-0.9 s importing and compiling Ansible's module_utils. Like
 ``ansible.netcommon``'s direct execution (its ``import_modules`` option),
 the action plugins of ``azure_hci_updaterun`` and ``azure_hci_updaterun_info``
 run the module's own ``run()`` in the task's worker process instead: the same
@@ -77,9 +77,9 @@ def run_module(module, module_name, args, check_mode=False, diff_mode=False, inj
         except Exception as exc:  # a bug: report it as a failed task, as a module process's traceback would be
             result = dict(failed=True, msg='%s failed unexpectedly: %s: %s' % (module_name, type(exc).__name__, exc),
                           exception=traceback.format_exc())
-    warnings = ['Both option %(option)s and its alias %(alias)s are set.' % warning for warning in validation._warnings]
-    if warnings:
-        result['warnings'] = result.get('warnings', []) + warnings
+    alias_warnings = ['Both option %(option)s and its alias %(alias)s are set.' % warning for warning in validation._warnings]
+    if alias_warnings:
+        result['warnings'] = result.get('warnings', []) + alias_warnings
     deprecations = [{key: value for key, value in deprecation.items() if value is not None} for deprecation in validation._deprecations]
     if deprecations:  # deprecated options or aliases, in the form a module process reports them
         result['deprecations'] = result.get('deprecations', []) + deprecations
@@ -138,20 +138,19 @@ def libraries_missing():
 class DirectExecutionAction(NormalAction):
     """The action plugin of a module that can run in the worker: directly when it may, else as usual."""
 
-    module = None  # the module's Python module: ARGUMENT_SPEC and run(task)
-    module_name = None  # its fully qualified name
+    module = None  # the module's Python module: ARGUMENT_SPEC and run(task); its name is the task's action
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         reason = self.module_process_reason(task_vars)
         if reason:
-            display.vvvv('%s runs as a module process: %s' % (self.module_name, reason), host=self._play_context.remote_addr)
+            display.vvvv('%s runs as a module process: %s' % (self._task.action, reason), host=self._play_context.remote_addr)
             return super(DirectExecutionAction, self).run(tmp, task_vars)
         result = ActionBase.run(self, tmp, task_vars)  # check mode and async support, as for any action
         display.vvvv('%s runs in the controller\'s Python (%s=false runs it as a module process)'
-                     % (self.module_name, DIRECT_EXECUTION_VAR), host=self._play_context.remote_addr)
+                     % (self._task.action, DIRECT_EXECUTION_VAR), host=self._play_context.remote_addr)
         internal = {}  # what Ansible tells a module process besides its arguments (check mode, diff, ...)
-        self._update_module_args(self.module_name, internal, task_vars)
+        self._update_module_args(self._task.action, internal, task_vars)
         result.update(run_module(self.module, self._task.action, through_json(self._task.args),
                                  check_mode=internal['_ansible_check_mode'], diff_mode=internal['_ansible_diff'],
                                  inject_invocation=internal.get('_ansible_inject_invocation', True)))  # a setting since 2.21
