@@ -38,7 +38,9 @@ def fleet_outcomes_filter(hosts, hostvars, mode='report'):
         values = hostvars[host]
         fallback = {prefix + part: values.get(prefix + part) for prefix in ('update_runs_', 'azure_hci_')
                     for part in ('cluster_name', 'resource_group', 'subscription_id')}
-        outcomes.append(registered_outcome(host, values.get(_REGISTERED[mode]), mode, values.get('update_runs_outcome'), fallback))
+        ran_in_mode = next((other for other, name in _REGISTERED.items() if other != mode and isinstance(values.get(name), dict)), None)
+        outcomes.append(registered_outcome(host, values.get(_REGISTERED[mode]), mode, values.get('update_runs_outcome'), fallback,
+                                           ran_in_mode if values.get(_REGISTERED[mode]) is None else None))
     return outcomes
 
 

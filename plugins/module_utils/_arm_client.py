@@ -53,6 +53,8 @@ class ArmError(Exception):
         self.url = url
         self.request_id = request_id
         self.correlation_id = correlation_id
+        # What the task had found before this error ended it (a dict of result keys), reported beside the error.
+        self.result = None
 
     def __str__(self):
         where = ' '.join(part for part in (self.method, _without_query(self.url)) if part)
@@ -192,9 +194,10 @@ class ArmClient:
             status = str(body.get('status', '')).lower()
             if status in TERMINAL_OPERATION_STATUSES or (not status and poll.status in (200, 204)):
                 if status and status != 'succeeded':
+                    # The poll itself succeeded (HTTP 200): the failure is the operation's outcome, not an HTTP status.
                     error = body.get('error') or {}
-                    raise ArmError(error.get('message') or 'the operation ended with status %s' % body.get('status'),
-                                   status=poll.status, code=error.get('code') or body.get('status'), method='GET', url=status_url,
+                    raise ArmError('the operation ended %s: %s' % (body.get('status'), error.get('message') or 'no reason given'),
+                                   code=error.get('code') or body.get('status'), method='GET', url=status_url,
                                    request_id=poll.headers.get('x-ms-request-id'), correlation_id=self.correlation_id)
                 return
             if self._clock() >= deadline:

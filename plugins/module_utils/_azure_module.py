@@ -45,11 +45,15 @@ class AzureTask:
 
 
 def failure(error):
-    """The failure keywords (msg, and option or ARM's error) for one of the collection's exceptions."""
+    """The failure keywords (msg, and option or ARM's error) for one of the collection's exceptions.
+
+    An ArmError may carry ``result``: what the task had found before it failed (the info module's runs when a
+    wait runs out of time), reported beside the error.
+    """
     if isinstance(error, InvalidOption):
         return dict(msg='Invalid option %s' % error, option=error.option)
     if isinstance(error, ArmError):
-        return dict(msg=str(error), error=error.to_dict())
+        return dict(error.result or {}, msg=str(error), error=error.to_dict())
     return dict(msg=str(error))
 
 

@@ -45,27 +45,50 @@ def cluster_outcome(cluster, runs, changed=False, error=None, no_runs_state=NO_R
     return outcome
 
 
-def registered_outcome(host, registered, mode, failure=None, fallback=None):
+NOT_RECORDED = ("no outcome was recorded: the host failed before the role's tasks could record one "
+                "(the host's failed task in the play output says why, for example the role's argument validation)")
+
+
+def registered_outcome(host, registered, mode, failure=None, fallback=None, ran_in_mode=None):
     """One cluster's outcome from what its tasks registered, without a per-host task to record it.
 
     ``registered`` is update_runs__found (report) or update_runs__applied
     (reconcile); ``failure`` the outcome the role's rescue recorded. A
-    successful registration wins over a recorded failure (that failure is then
-    from an earlier run of the role). The cluster is named from the module's
-    invocation, else from ``fallback`` (host variables), else the host name.
+    registration with results wins over a recorded failure (that failure is
+    then from an earlier run of the role, or the one the results carry).
+    Without either the cluster failed, and when ``ran_in_mode`` names the other
+    mode, the summary asked for the wrong one. The cluster is named from the
+    module's invocation, else from ``fallback`` (host variables), else the
+    host name.
     """
-    if not isinstance(registered, dict) or registered.get('failed'):
-        return failure or None
-    # A loop over no items is 'skipped' with empty results: a cluster with nothing desired, not a missing outcome.
-    if registered.get('skipped') and not isinstance(registered.get('results'), list):
-        return failure or None
+    if not _has_results(registered, mode):
+        if failure:
+            return failure
+        error = NOT_RECORDED if not ran_in_mode else (
+            'no %s outcome was recorded: the role ran in %s mode on this host; summarise it with update_runs_mode: %s'
+            % (mode, ran_in_mode, ran_in_mode))
+        return cluster_outcome(_cluster_of(host, [], [], fallback), [], error=error)
     if mode == 'reconcile':
-        results = [item for item in registered.get('results') or [] if isinstance(item, dict)]
+        # A loop with a failed item still wrote its other items: the cluster failed, and its changes count.
+        results = [item for item in registered['results'] if isinstance(item, dict)]
         runs = runs_of_results(results)
         cluster = _cluster_of(host, [item.get('invocation') for item in results], runs, fallback)
-        return cluster_outcome(cluster, runs, changed=registered.get('changed'), no_runs_state='NoDesiredRuns')
+        return cluster_outcome(cluster, runs, changed=registered.get('changed') or any(item.get('changed') for item in results), no_runs_state='NoDesiredRuns',
+                               error=registered if registered.get('failed') else None)
+    # A wait that ran out of time read the runs all along: the cluster is as they are (still InProgress), not failed.
     runs = runs_of_results(registered.get('update_runs'))
     return cluster_outcome(_cluster_of(host, [registered.get('invocation')], runs, fallback), runs)
+
+
+def _has_results(registered, mode):
+    if not isinstance(registered, dict):
+        return False
+    if mode == 'reconcile':
+        # A loop over no items is 'skipped' with empty results: a cluster with nothing desired, not a missing outcome.
+        return isinstance(registered.get('results'), list)
+    if registered.get('failed'):
+        return (registered.get('error') or {}).get('code') == 'WaitTimeout' and isinstance(registered.get('update_runs'), list)
+    return not registered.get('skipped')
 
 
 def runs_of_results(results):
@@ -122,7 +145,7 @@ def fleet_summary(outcomes, hostnames=None):
         if not outcome:
             name = hostnames[index] if index < len(hostnames) else 'host %d' % index
             outcome = dict(cluster_name=name, host=name, changed=False, state=TASK_FAILED, runs=0, failed_steps=[],
-                           error='no outcome was recorded (the host failed before the role finished)', current_step=None)
+                           error=NOT_RECORDED, current_step=None)
         clusters.append(outcome)
     by_state = {}
     for outcome in clusters:

@@ -79,7 +79,7 @@ options:
     default: 3600
   wait_interval:
     description:
-      - Seconds between polls with O(wait=true).
+      - Seconds between polls with O(wait=true); at least 1.
     type: float
     default: 30
 notes:
@@ -128,8 +128,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 update_runs:
-  description: The selected update runs, sorted by update name and run name.
-  returned: always
+  description:
+    - The selected update runs, sorted by update name and run name.
+    - When a wait runs out of time the task fails and still returns them, as last read, with RV(polls) and RV(waited).
+  returned: success, and when O(wait) ran out of time
   type: list
   elements: dict
   contains:
@@ -156,19 +158,54 @@ update_runs:
                "in_progress_steps": [], "current_step": null}
 waited:
   description: Seconds spent waiting for terminal states (0 without O(wait)).
-  returned: always
+  returned: success, and when O(wait) ran out of time
   type: float
   sample: 0
 polls:
   description: How many times the runs were read (1 without O(wait)).
-  returned: always
+  returned: success, and when O(wait) ran out of time
   type: int
   sample: 1
 error:
-  description: ARM's error details when the task failed on an ARM answer.
+  description: ARM's error details (or the cloud metadata endpoint's) when the task failed on an answer from it.
   returned: on ARM failure
   type: dict
-  sample: {"status": 404, "code": "ResourceNotFound", "message": "...", "request_id": "6f1c2a3e-..."}
+  contains:
+    status:
+      description: The HTTP status; null when no answer came (a dropped connection, a timeout) or a long-running operation ended Failed.
+      type: int
+      sample: 404
+    code:
+      description:
+        - ARM's error code, or the collection's own for a failure without one (C(ConnectionError), C(Timeout),
+          C(MalformedResponse), C(OperationTimeout), C(WaitTimeout)).
+      type: str
+      sample: ParentResourceNotFound
+    message:
+      description: ARM's error message.
+      type: str
+      sample: cluster 'hci-missing' not found in resource group 'rg-hci-eastus' (subscription 00000000-0000-0000-0000-000000000000)
+    method:
+      description: The HTTP method of the request that failed.
+      type: str
+      sample: GET
+    url:
+      description: The URL of the request that failed, without its query string.
+      type: str
+      sample: https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.AzureStackHCI/clusters/c9
+    request_id:
+      description: ARM's C(x-ms-request-id) of the answer, for a support case.
+      type: str
+      sample: 6f1c2a3e-0b7d-4c55-9a51-2f1e8c0d9b44
+    correlation_id:
+      description: The C(x-ms-correlation-request-id) the task sent with each of its requests, to find them in ARM's logs.
+      type: str
+      sample: 0b0f5e4a-7d0c-4f6e-8f39-5c2b9d1f7a10
+option:
+  description: The option that was invalid, when the task failed on its input (before any request to Azure).
+  returned: on invalid input
+  type: str
+  sample: wait_timeout
 '''
 
 import time
@@ -233,8 +270,11 @@ def wait_for_terminal(client, address, first, timeout, interval, sleep=time.slee
         if clock() + interval > deadline:
             pending = ['%s/%s is %s at %s' % (item['update_name'], item['name'], item['summary']['state'], _current(item))
                        for item in items if not is_terminal(item)]
-            raise ArmError('gave up waiting after %d seconds (another poll would pass wait_timeout=%s): %s'
-                           % (int(clock() - started), seconds_text(timeout), '; '.join(pending)), code='WaitTimeout')
+            error = ArmError('gave up waiting after %d seconds (another poll would pass wait_timeout=%s): %s'
+                             % (int(clock() - started), seconds_text(timeout), '; '.join(pending)), code='WaitTimeout')
+            # The failed task still reports the runs as last read, so that a caller sees where each one stands.
+            error.result = dict(update_runs=sorted_runs(items), polls=polls, waited=round(clock() - started, 1))
+            raise error
         sleep(interval)
         try:
             items = [described(run) for run in read_runs(client, address)]
@@ -258,17 +298,21 @@ def run(azure):
     params = azure.params
     if params.get('name') and not params.get('update_name'):
         raise InvalidOption('name', 'selecting one update run needs update_name too')
-    for option in ('wait_timeout', 'wait_interval'):
-        if not params[option] >= 0:  # NaN too
-            raise InvalidOption(option, 'must be 0 or more seconds, got %s' % params[option])
+    # At least a second between polls: a wait of hours must not read ARM back to back (and be throttled for it).
+    for option, least in (('wait_timeout', 0), ('wait_interval', 1)):
+        if not params[option] >= least:  # NaN too
+            raise InvalidOption(option, 'must be %d or more seconds, got %s' % (least, params[option]))
     address = update_run_address(params, require_update=False, require_name=False)
     client = azure.client()
     items = [described(run) for run in read_runs(client, address)]
     polls, waited = 1, 0.0
     if params['wait']:
         items, polls, waited = wait_for_terminal(client, address, items, params['wait_timeout'], params['wait_interval'])
-    items.sort(key=lambda item: (item['update_name'].lower(), item['name'].lower()))
-    return dict(changed=False, update_runs=items, polls=polls, waited=waited)
+    return dict(changed=False, update_runs=sorted_runs(items), polls=polls, waited=waited)
+
+
+def sorted_runs(items):
+    return sorted(items, key=lambda item: (item['update_name'].lower(), item['name'].lower()))
 
 
 def main():

@@ -569,8 +569,9 @@ def test_polling_that_fails_every_time_fails_naming_the_operation(matrix):
 def test_a_failed_deletion_operation_reports_its_error_and_keeps_the_run(matrix):
     case = 'delete-operation-failed'
     result = matrix.result(case)
-    assert_failed_cleanly(result, 'UpdateRunDeletionFailed', 'The cluster refused.')
+    assert_failed_cleanly(result, 'UpdateRunDeletionFailed', 'the operation ended Failed: The cluster refused.')
     assert result['error']['code'] == 'UpdateRunDeletionFailed' and result['error']['request_id']
+    assert result['error']['status'] is None and 'HTTP 200' not in result['msg']  # the poll succeeded; the operation failed
     assert len(matrix.run_requests(case, 'DELETE')) == 1
     assert matrix.snapshot['stored'][case] == matrix.before[case]
 

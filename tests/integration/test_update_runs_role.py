@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import pathlib
 
 import yaml
 
@@ -164,52 +165,131 @@ def test_a_fleet_of_fifty_pays_one_token_and_ignores_throttled_clusters(ansible,
     assert {item['cluster_name']: item['state'] for item in summary['outcomes']} == states
 
 
-RINGS_PLAY = '''
-- name: Report ring by ring
-  hosts: ring_0:ring_1:ring_2
-  gather_facts: false
-  serial:
-    - "{{ groups['ring_0'] | default([]) | length }}"
-    - "{{ groups['ring_1'] | default([]) | length }}"
-    - "100%"
-  max_fail_percentage: 10
-  roles:
-    - role: hcifleet.azure_hci.update_runs
-      vars:
-        update_runs_mode: report
-        update_runs_summary: false
-
-- name: One fleet summary for every ring
-  hosts: ring_0:ring_1:ring_2
-  gather_facts: false
-  tasks:
-    - name: Summarise
-      ansible.builtin.include_role:
-        name: hcifleet.azure_hci.update_runs
-        tasks_from: summary
-'''
+def documented_rings_playbook():
+    """The rings playbook exactly as docs/fleet.md shows it (the role's README carries the same one)."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    blocks = []
+    for document in ('docs/fleet.md', 'roles/update_runs/README.md'):
+        text = (root / document).read_text(encoding='utf-8')
+        section = text[text.index('## Rings'):]
+        blocks.append(section[section.index('```yaml\n') + 8:section.index('```\n', section.index('```yaml\n') + 8)])
+    assert blocks[0] == blocks[1], 'the rings playbook differs between docs/fleet.md and the role README'
+    return blocks[0]
 
 
-def test_the_rings_playbook_from_the_readme_summarises_every_ring_once(ansible, tmp_path):
-    emulator = ansible.emulator
-    inventory_path = static_inventory(emulator, tmp_path)
+def ring_inventory(emulator, tmp_path, extra_ring_0=None):
+    """The emulator's clusters grouped by their ring tag, each desiring one run of its first update."""
+    inventory_path = static_inventory(emulator, tmp_path, extra_hosts=extra_ring_0)
     inventory = yaml.safe_load(open(inventory_path, encoding='utf-8'))
     rings = {}
     for cluster in emulator.clusters():
         rings.setdefault('ring_%s' % cluster['tags']['ring'], {'hosts': {}})['hosts'][cluster['name']] = None
+        update = first_update(emulator, cluster)
+        inventory['all']['hosts'][cluster['name']]['update_runs_desired'] = [{'update_name': update, 'name': 'ring-run', 'duration': 'PT1H'}]
+    for name in extra_ring_0 or {}:
+        rings['ring_0']['hosts'][name] = None
     inventory['all']['children'] = rings
     with open(inventory_path, 'w', encoding='utf-8') as handle:
         yaml.safe_dump(inventory, handle)
+    return inventory_path, {ring: sorted(group['hosts']) for ring, group in rings.items()}
+
+
+def role_task(outcome, name):
+    """The results of the role's task ``name`` (Ansible prefixes a role's task names with the role's)."""
+    return [entry for entry in outcome.results if entry['task'].split(' : ', 1)[-1] == name]
+
+
+def first_update(emulator, cluster):
+    return next(resource['name'] for resource in emulator.store.all_resources()
+                if resource['type'].endswith('/updates') and '/clusters/%s/' % cluster['name'] in resource['id'] + '/')
+
+
+def test_the_documented_rings_playbook_gates_each_ring_and_summarises_every_ring_at_the_end(ansible, tmp_path):
+    emulator = ansible.emulator
+    inventory, rings = ring_inventory(emulator, tmp_path)
+    assert len(rings) == 3, rings
     playbook = tmp_path / 'rings.yml'
-    playbook.write_text(RINGS_PLAY, encoding='utf-8')
-    outcome = ansible.run(str(playbook), inventory=inventory_path)
+    playbook.write_text(documented_rings_playbook(), encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory)
     assert outcome.returncode == 0, outcome
-    built = [entry for entry in outcome.results if 'Build the fleet summary' in entry['task'] and entry['status'] == 'ok']
-    assert len(built) == 1
+    gates = [entry['result']['msg'] for entry in role_task(outcome, 'Stop when too many clusters failed')]
+    # One gate per ring, each judging only its own ring's clusters, then the summary of every ring.
+    assert gates == ['0 of %d clusters failed, within update_runs_max_failed_percent (10%%)' % len(rings[ring]) for ring in sorted(rings)] + [
+        '0 of %d clusters failed, within update_runs_max_failed_percent (100%%)' % len(emulator.clusters())], gates
     summary = summary_of(tmp_path)
-    assert summary['clusters'] == len(emulator.clusters())
+    assert summary['clusters'] == len(emulator.clusters()) and summary['failed_count'] == 0
+    assert sorted(summary['changed']) == sorted(cluster['name'] for cluster in emulator.clusters())
     token_requests = [entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token')]
     assert len(token_requests) == len(rings)  # one token per batch, not per cluster
+
+
+def test_a_ring_with_too_many_failed_clusters_stops_the_rollout_before_the_next_ring(ansible, tmp_path):
+    emulator = ansible.emulator
+    ghost = {'hci-ghost-999': dict(azure_hci_subscription_id=emulator.subscription_id, azure_hci_resource_group='rg-hcifleet-wus2-01',
+                                   azure_hci_cluster_name='hci-ghost-999',
+                                   update_runs_desired=[{'update_name': 'Solution10.2408.1.9', 'name': 'ring-run', 'duration': 'PT1H'}])}
+    inventory, rings = ring_inventory(emulator, tmp_path, extra_ring_0=ghost)
+    playbook = tmp_path / 'rings.yml'
+    playbook.write_text(documented_rings_playbook(), encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory)
+    assert outcome.returncode != 0, outcome
+    assert '1 of %d clusters failed' % len(rings['ring_0']) in outcome.stdout and 'hci-ghost-999' in outcome.stdout
+    later = set(rings['ring_1'] + rings['ring_2'])
+    touched = {entry['path'].split('/clusters/')[1].split('/')[0] for entry in emulator.requests(kind='arm') if '/clusters/' in entry['path']}
+    assert touched and not touched & later, touched & later
+
+
+def test_a_refused_shared_token_fails_every_cluster_in_the_summary_instead_of_the_play(ansible, tmp_path):
+    emulator = ansible.emulator
+    inventory = static_inventory(emulator, tmp_path)
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(ROLE_PLAY, encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory, env={'AZURE_SECRET': 'not-the-secret-value'})
+    assert outcome.returncode == 0, outcome  # the default gate (100%) lets the play finish with its summary
+    summary = summary_of(tmp_path)
+    assert summary['failed_count'] == summary['clusters'] == len(emulator.clusters())
+    assert all('AADSTS7000215' in failure['error'] for failure in summary['failed_clusters'])
+    assert emulator.requests(kind='arm') == []
+
+
+def test_a_report_wait_that_runs_out_of_time_shows_running_clusters_as_in_progress_not_failed(ansible, tmp_path):
+    emulator = ansible.emulator
+    states = expected_states(emulator)
+    assert 'InProgress' in states.values() and 'Failed' in states.values()
+    inventory = static_inventory(emulator, tmp_path, group_vars={'update_runs_wait': True, 'update_runs_wait_timeout': 2,
+                                                                 'update_runs_wait_interval': 1, 'update_runs_max_failed_percent': 99})
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(ROLE_PLAY, encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory)
+    assert outcome.returncode == 0, outcome
+    timed_out = [entry for entry in role_task(outcome, "Read the cluster's update runs") if entry['status'] == 'failed']
+    assert timed_out and all(entry['result']['error']['code'] == 'WaitTimeout' for entry in timed_out)
+    summary = summary_of(tmp_path)
+    assert {item['cluster_name']: item['state'] for item in summary['outcomes']} == states
+    assert summary['failed_count'] == sum(1 for state in states.values() if state == 'Failed')
+
+
+def test_report_of_one_update_with_a_token_per_task(ansible, tmp_path):
+    emulator = ansible.emulator
+    clusters = emulator.clusters()
+    update = first_update(emulator, clusters[0])
+    inventory = static_inventory(emulator, tmp_path, group_vars={'update_runs_update_name': update, 'update_runs_share_token': False})
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(ROLE_PLAY, encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory)
+    assert outcome.returncode == 0, outcome
+    assert [entry['status'] for entry in role_task(outcome, 'Get one ARM access token for the whole fleet run')] == ['skipped']
+    listed = [entry['path'] for entry in emulator.requests(kind='arm') if entry['path'].lower().endswith('/updateruns')]
+    assert listed and all('/updates/%s/' % update.lower() in path.lower() for path in listed)
+    token_requests = [entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token')]
+    assert len(token_requests) == len(clusters)  # each cluster's task authenticated for itself
+    having = {cluster['name'] for cluster in clusters if emulator.get_resource(update_run_path(cluster, update, 'x').rsplit('/updateRuns/', 1)[0])}
+    outcomes = {item['cluster_name']: item for item in summary_of(tmp_path)['outcomes']}
+    # Only runs of that update are summarised (a cluster may have none of them yet).
+    assert all(outcomes[name]['update_name'] in (update, None) and not outcomes[name]['error'] for name in having), (having, outcomes)
+    assert any(outcomes[name]['update_name'] == update for name in having), outcomes
+    # A cluster without that update is named as such, not summarised from its other updates.
+    assert all("update '%s' not found" % update in outcomes[name]['error'] for name in set(outcomes) - having), outcomes
 
 
 def test_the_subscription_comes_from_the_environment_only_for_hosts_without_one(ansible, tmp_path):
@@ -267,3 +347,6 @@ def test_a_misspelled_key_of_a_desired_run_fails_that_cluster_before_any_request
     summary = summary_of(tmp_path)
     states = {item['cluster_name']: item['state'] for item in summary['outcomes']}
     assert states[typo['name']] == 'TaskFailed' and states[other['name']] != 'TaskFailed', states
+    typo_outcome = next(item for item in summary['outcomes'] if item['cluster_name'] == typo['name'])
+    assert typo_outcome['resource_group'] == typo['resource_group']  # named from its host variables
+    assert typo_outcome['error'].startswith("no outcome was recorded: the host failed before the role's tasks could record one")

@@ -52,7 +52,21 @@ def test_fleet_outcomes_read_what_each_host_registered():
     outcomes = FILTERS['fleet_outcomes'](['h1', 'h2', 'h3', 'h4'], hostvars)
     assert [(item['cluster_name'], item['state']) for item in outcomes[:3]] == [('c1', 'Succeeded'), ('c2', 'TaskFailed'), ('c3', 'Failed')]
     assert outcomes[0]['resource_group'] == 'rg' and outcomes[0]['host'] == 'h1'
-    assert outcomes[3] is None  # nothing registered: the summary reports the host as failed
+    # Nothing registered (the role's argument validation failed, say): a failed cluster, named from its host variables.
+    assert (outcomes[3]['cluster_name'], outcomes[3]['state']) == ('c4', 'TaskFailed')
+    assert outcomes[3]['error'].startswith('no outcome was recorded: the host failed before')
+
+
+def test_a_summary_in_the_other_mode_says_which_mode_the_role_ran_in():
+    # The rings pattern: reconcile in batches, summarise in a later play that forgot update_runs_mode.
+    applied = {'changed': False, 'results': [dict(info_result('c1', 'Succeeded')['update_runs'][0], item={'update_name': 'u', 'name': 'r'})]}
+    outcome, = FILTERS['fleet_outcomes'](['h1'], {'h1': {'update_runs__applied': applied, 'azure_hci_resource_group': 'rg-1'}})
+    assert (outcome['state'], outcome['resource_group']) == ('TaskFailed', 'rg-1')
+    assert outcome['error'] == ('no report outcome was recorded: the role ran in reconcile mode on this host; '
+                                'summarise it with update_runs_mode: reconcile')
+    # Asked for the right mode, the same host is summarised from what it registered.
+    outcome, = FILTERS['fleet_outcomes'](['h1'], {'h1': {'update_runs__applied': applied}}, 'reconcile')
+    assert outcome['state'] == 'Succeeded'
 
 
 def test_fleet_outcomes_in_reconcile_mode_use_the_loop_results():
@@ -85,3 +99,25 @@ def test_without_an_invocation_the_cluster_is_named_by_the_run_id_then_by_host_v
 def test_fleet_outcomes_refuse_an_unknown_mode():
     with pytest.raises(AnsibleFilterError, match='mode must be'):
         FILTERS['fleet_outcomes']([], {}, 'apply')
+
+
+def test_a_reconcile_loop_with_one_failed_item_is_a_failed_cluster_that_still_counts_its_changes():
+    written = dict(info_result('c1', 'Succeeded')['update_runs'][0], item={'update_name': 'u', 'name': 'r'}, changed=True,
+                   invocation={'module_args': {'cluster_name': 'c1', 'resource_group': 'rg'}})
+    refused = {'item': {'update_name': 'u', 'name': 'bad'}, 'failed': True, 'msg': 'Invalid option run_state: ...'}
+    applied = {'failed': True, 'msg': 'One or more items failed', 'results': [written, refused]}
+    rescued = FILTERS['cluster_outcome']([], {'cluster_name': 'c1'}, False, applied)
+    outcome, = FILTERS['fleet_outcomes'](['h1'], {'h1': {'update_runs__applied': applied, 'update_runs_outcome': rescued}}, 'reconcile')
+    assert (outcome['state'], outcome['changed'], outcome['runs']) == ('TaskFailed', True, 1)
+    assert outcome['error'] == 'Invalid option run_state: ...'
+    summary = FILTERS['fleet_summary']([outcome], ['h1'])
+    assert (summary['changed'], summary['failed_count']) == (['c1'], 1)
+
+
+def test_a_report_whose_wait_ran_out_of_time_shows_the_runs_as_they_are_not_as_a_failure():
+    found = dict(info_result('c1', 'InProgress'), failed=True, msg='gave up waiting ...', error={'code': 'WaitTimeout'})
+    refused = dict(info_result('c2', 'InProgress'), failed=True, msg='HTTP 403', error={'code': 'AuthorizationFailed'})
+    outcomes = FILTERS['fleet_outcomes'](['h1', 'h2'], {
+        'h1': {'update_runs__found': found, 'update_runs_outcome': {'cluster_name': 'c1', 'state': 'TaskFailed'}},
+        'h2': {'update_runs__found': refused, 'update_runs_outcome': {'cluster_name': 'c2', 'state': 'TaskFailed'}}})
+    assert [(item['cluster_name'], item['state']) for item in outcomes] == [('c1', 'InProgress'), ('c2', 'TaskFailed')]

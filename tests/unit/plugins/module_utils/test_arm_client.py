@@ -217,7 +217,8 @@ def test_a_failed_operation_reports_its_error():
     )
     with pytest.raises(ArmError) as error:
         arm.delete('/x', 'v')
-    assert (error.value.code, error.value.message) == ('DeleteFailed', 'locked')
+    assert (error.value.code, error.value.message, error.value.status) == ('DeleteFailed', 'the operation ended Failed: locked', None)
+    assert 'HTTP' not in str(error.value)  # the poll answered 200; what failed is the operation
 
 
 def test_an_operation_that_outlasts_the_timeout_fails_after_a_last_poll_at_the_deadline():

@@ -24,13 +24,44 @@ class WithoutClient:
         raise AssertionError('a request was about to be made')
 
 
-@pytest.mark.parametrize('value', [-1.0, float('nan')])
-@pytest.mark.parametrize('option', ['wait_timeout', 'wait_interval'])
-def test_a_wait_that_is_negative_or_not_a_number_fails_before_any_request(option, value):
+@pytest.mark.parametrize('option, value, least', [
+    ('wait_timeout', -1.0, 0), ('wait_timeout', float('nan'), 0),
+    ('wait_interval', 0.0, 1), ('wait_interval', 0.5, 1), ('wait_interval', float('nan'), 1),
+])
+def test_a_wait_out_of_range_or_not_a_number_fails_before_any_request(option, value, least):
     with pytest.raises(InvalidOption) as error:
         azure_hci_updaterun_info.run(WithoutClient(dict(PARAMS, **{option: value})))
     assert error.value.option == option
-    assert 'must be 0 or more seconds' in str(error.value)
+    assert 'must be %d or more seconds' % least in str(error.value)
+
+
+def described_run(update_name, name, state):
+    return azure_hci_updaterun_info.described({'id': '/x/updates/%s/updateRuns/%s' % (update_name, name), 'name': '%s/%s' % (update_name, name),
+                                               'properties': {'state': state}})
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def test_a_wait_that_runs_out_of_time_fails_with_the_runs_as_last_read(monkeypatch):
+    polled = [[described_run('u', 'b', 'InProgress'), described_run('u', 'a', 'Succeeded')]]
+    monkeypatch.setattr(azure_hci_updaterun_info, 'read_runs', lambda client, address: [item['update_run'] for item in polled[-1]])
+    clock = Clock()
+    with pytest.raises(azure_hci_updaterun_info.ArmError) as error:
+        azure_hci_updaterun_info.wait_for_terminal(None, None, polled[0], timeout=25, interval=10, sleep=clock.sleep, clock=clock.time)
+    assert error.value.code == 'WaitTimeout'
+    assert "u/b is InProgress" in str(error.value) and 'u/a' not in str(error.value)
+    result = error.value.result
+    assert [(item['name'], item['summary']['state']) for item in result['update_runs']] == [('a', 'Succeeded'), ('b', 'InProgress')]
+    assert (result['polls'], result['waited']) == (3, 20.0)
 
 
 def test_a_run_name_without_its_update_fails_before_any_request():
