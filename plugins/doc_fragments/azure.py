@@ -90,7 +90,7 @@ options:
     type: path
   request_timeout:
     description:
-      - Seconds to wait for each HTTP answer before the attempt counts as failed (and is retried).
+      - Seconds to wait for each HTTP answer before the attempt counts as failed (and is retried); at most 86400.
     type: float
     default: 30
   max_retries:
@@ -102,7 +102,7 @@ options:
   max_retry_delay:
     description:
       - Upper bound in seconds for one wait between retries, including waits that the server asks for with
-        C(Retry-After).
+        C(Retry-After); at most 86400.
     type: float
     default: 60
   access_token:

@@ -29,6 +29,11 @@ _EPOCH = datetime.datetime(1970, 1, 1)
 # What ARM takes in a request body (RFC 3339): 'T', '.' before the fraction, 'Z' or '+HH:MM'. datetime_ticks() reads
 # more spellings, which suits values a server returns, not values we send: ARM refuses those with a 400.
 _SENDABLE = re.compile(r'\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})', re.ASCII)
+# .NET's DateTimeOffset, which ARM reads a date-time into: offsets up to 14 hours, and an instant in UTC from
+# 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.9999999Z.
+_MAX_OFFSET_MINUTES = 14 * 60
+_FIRST_TICK = (datetime.datetime(1, 1, 1) - _EPOCH).days * 86400 * TICKS_PER_SECOND
+_LAST_TICK = ((datetime.datetime(9999, 12, 31) - _EPOCH).days + 1) * 86400 * TICKS_PER_SECOND - 1
 
 
 class InvalidValue(ValueError):
@@ -50,7 +55,8 @@ def datetime_ticks(value):
     if not match:
         raise InvalidValue("'%s' is not a date-time (expected ISO 8601, for example 2024-05-01T10:00:00Z)" % value)
     try:
-        moment = datetime.datetime.strptime(match.group('date') + 'T' + match.group('time'), '%Y-%m-%dT%H:%M:%S')
+        # datetime() rather than strptime(): it says which part is wrong ('month must be in 1..12').
+        moment = datetime.datetime(*(int(part) for part in match.group('date').split('-') + match.group('time').split(':')))
     except ValueError as exc:
         raise InvalidValue("'%s' is not a valid date-time: %s" % (value, exc))
     if not match.group('offset'):
@@ -76,7 +82,10 @@ def _offset_minutes(offset, value):
 def arm_datetime_text(value):
     """``value`` as ARM writes it back: UTC, 7 fractional digits, a '+00:00' offset (2024-05-01T10:00:00.0000000+00:00)."""
     seconds, fraction = divmod(datetime_ticks(value), TICKS_PER_SECOND)
-    moment = _EPOCH + datetime.timedelta(seconds=seconds)
+    try:
+        moment = _EPOCH + datetime.timedelta(seconds=seconds)
+    except OverflowError:  # before year 1 or after year 9999 in UTC
+        raise InvalidValue("'%s' is outside the range of date-times" % value)
     return '%04d-%02d-%02dT%02d:%02d:%02d.%07d+00:00' % (moment.year, moment.month, moment.day, moment.hour, moment.minute,
                                                          moment.second, fraction)
 
@@ -85,10 +94,15 @@ def check_sendable_datetime(value):
     """Refuse a date-time that ARM would refuse in a request body (an empty value means 'not set')."""
     if value == '':
         return value
-    datetime_ticks(value)
+    ticks = datetime_ticks(value)
     if not _SENDABLE.fullmatch(value):
         raise InvalidValue("'%s' is not an RFC 3339 date-time as ARM takes it: write 'T' between date and time, '.' before the "
                            "fraction and Z or an offset such as +05:30 (for example 2024-05-01T10:00:00.5+05:30)" % value)
+    offset = _DATE_TIME.match(value).group('offset')
+    if abs(_offset_minutes(offset, value)) > _MAX_OFFSET_MINUTES:
+        raise InvalidValue("'%s' has a UTC offset beyond 14 hours ('%s'), which ARM does not take" % (value, offset))
+    if not _FIRST_TICK <= ticks <= _LAST_TICK:
+        raise InvalidValue("'%s' is outside the range ARM takes (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.9999999Z in UTC)" % value)
     return value
 
 

@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import math
 import os
 
 try:
@@ -38,16 +37,19 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._credential imp
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RetryPolicy
 
+MAX_SECONDS = 86400
+
 
 def check_connection_options(options):
     """Validate what needs no network; returns the credential plan."""
-    # 'not x > 0' rather than 'x <= 0': NaN compares false both ways and must be refused too.
-    if options.get('request_timeout') is not None and not (options['request_timeout'] > 0 and math.isfinite(options['request_timeout'])):
-        raise InvalidOption('request_timeout', 'must be a positive number of seconds, got %s' % options['request_timeout'])
+    # 'not x > 0' rather than 'x <= 0': NaN compares false both ways and must be refused too. A day at most: a socket
+    # timeout beyond the platform's time_t fails deep inside the HTTP library, and no single request needs longer.
+    if options.get('request_timeout') is not None and not 0 < options['request_timeout'] <= MAX_SECONDS:
+        raise InvalidOption('request_timeout', 'must be more than 0 and at most %d seconds (a day), got %s' % (MAX_SECONDS, options['request_timeout']))
     if options.get('max_retries') is not None and options['max_retries'] < 0:
         raise InvalidOption('max_retries', 'must be 0 or more, got %s' % options['max_retries'])
-    if options.get('max_retry_delay') is not None and not (options['max_retry_delay'] >= 0 and math.isfinite(options['max_retry_delay'])):
-        raise InvalidOption('max_retry_delay', 'must be 0 or more seconds, got %s' % options['max_retry_delay'])
+    if options.get('max_retry_delay') is not None and not 0 <= options['max_retry_delay'] <= MAX_SECONDS:
+        raise InvalidOption('max_retry_delay', 'must be 0 to %d seconds (a day), got %s' % (MAX_SECONDS, options['max_retry_delay']))
     cloud_environment = options.get('cloud_environment') or 'AzureCloud'
     if not is_metadata_url(cloud_environment):
         try:

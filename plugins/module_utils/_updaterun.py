@@ -238,7 +238,24 @@ def merged_update_run(current, desired):
                 properties[arm] = wanted[arm]
         if 'progress' in wanted:
             properties['progress'] = _merged_step(properties.get('progress') or {}, wanted['progress'])
+    if isinstance(body.get('properties'), dict):
+        # An empty date-time means not set; left out of the body, it is never a value ARM could refuse.
+        for values, fields in _datetime_holders(body['properties']):
+            for _option, arm, kind in fields:
+                if kind == 'datetime' and arm in values and values[arm] in (None, ''):
+                    del values[arm]
     return body
+
+
+def _datetime_holders(properties):
+    """The run's properties and every step below them, each with the fields it holds."""
+    yield properties, RUN_FIELDS
+    pending = [properties.get('progress')]
+    while pending:
+        step = pending.pop()
+        if isinstance(step, dict):
+            yield step, STEP_FIELDS
+            pending.extend(step.get('steps') or [])
 
 
 def _should_write(kind, desired, target, arm):
@@ -264,9 +281,8 @@ def predicted_update_run(current, body, resource_id, update_name, run_name):
     """
     predicted = copy.deepcopy(body)
     if isinstance(predicted.get('properties'), dict):
-        _as_arm_writes(predicted['properties'], RUN_FIELDS)
-        if isinstance(predicted['properties'].get('progress'), dict):
-            _as_arm_writes_step(predicted['properties']['progress'])
+        for values, fields in _datetime_holders(predicted['properties']):
+            _as_arm_writes(values, fields)
     current = current or {}
     predicted['id'] = current.get('id', resource_id)
     predicted['name'] = current.get('name', '%s/%s' % (update_name, run_name))
@@ -289,13 +305,6 @@ def _as_arm_writes(values, fields):
                 values[arm] = arm_datetime_text(values[arm])
             except InvalidValue:
                 pass  # not ours to fix: a value the server returned that it will return again
-
-
-def _as_arm_writes_step(step):
-    _as_arm_writes(step, STEP_FIELDS)
-    for child in step.get('steps') or []:
-        if isinstance(child, dict):
-            _as_arm_writes_step(child)
 
 
 # ---------------------------------------------------------------- presentation

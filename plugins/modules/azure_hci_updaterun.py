@@ -371,17 +371,45 @@ summary:
       returned: always
       sample: {"path": ["Unnamed step", "Update Cloud"], "name": "Update Cloud", "description": "Apply the update", "start_time_utc": null}
 error:
-  description: ARM's error details when the task failed on an ARM answer.
+  description: ARM's error details (or the cloud metadata endpoint's) when the task failed on an answer from it.
   returned: on ARM failure
   type: dict
-  sample:
-    status: 404
-    code: ParentResourceNotFound
-    message: cluster 'hci-missing' not found in resource group 'rg-hci-eastus' (subscription 00000000-0000-0000-0000-000000000000)
-    method: GET
-    url: https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.AzureStackHCI/clusters/c9
-    request_id: 6f1c2a3e-0b7d-4c55-9a51-2f1e8c0d9b44
-    correlation_id: 0b0f5e4a-7d0c-4f6e-8f39-5c2b9d1f7a10
+  contains:
+    status:
+      description: The HTTP status; null when no answer came (a dropped connection, a timeout) or a long-running operation ended Failed.
+      type: int
+      sample: 404
+    code:
+      description:
+        - ARM's error code, or the collection's own for a failure without one (C(ConnectionError), C(Timeout),
+          C(MalformedResponse), C(OperationTimeout), C(WaitTimeout)).
+      type: str
+      sample: ParentResourceNotFound
+    message:
+      description: ARM's error message.
+      type: str
+      sample: cluster 'hci-missing' not found in resource group 'rg-hci-eastus' (subscription 00000000-0000-0000-0000-000000000000)
+    method:
+      description: The HTTP method of the request that failed.
+      type: str
+      sample: GET
+    url:
+      description: The URL of the request that failed, without its query string.
+      type: str
+      sample: https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.AzureStackHCI/clusters/c9
+    request_id:
+      description: ARM's C(x-ms-request-id) of the answer, for a support case.
+      type: str
+      sample: 6f1c2a3e-0b7d-4c55-9a51-2f1e8c0d9b44
+    correlation_id:
+      description: The C(x-ms-correlation-request-id) the task sent with each of its requests, to find them in ARM's logs.
+      type: str
+      sample: 0b0f5e4a-7d0c-4f6e-8f39-5c2b9d1f7a10
+option:
+  description: The option that was invalid, when the task failed on its input (before any request to Azure).
+  returned: on invalid input
+  type: str
+  sample: progress.steps[0].status
 '''
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError

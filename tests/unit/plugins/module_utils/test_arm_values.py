@@ -104,3 +104,30 @@ def test_date_times_are_written_back_as_arm_writes_them(value, written):
 def test_digits_other_than_ascii_are_not_a_date_time(value):
     with pytest.raises(InvalidValue):
         check_sendable_datetime(value)
+
+
+@pytest.mark.parametrize('value', ['0001-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00'])
+def test_an_instant_before_year_1_or_after_year_9999_in_utc_is_not_sent(value):
+    with pytest.raises(InvalidValue, match='outside the range ARM takes'):
+        check_sendable_datetime(value)
+    with pytest.raises(InvalidValue, match='outside the range'):
+        arm_datetime_text(value)  # a value read back from a server is refused, never an OverflowError
+
+
+@pytest.mark.parametrize('value', ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.9999999Z', '2024-01-01T00:00:00+14:00',
+                                   '2024-01-01T00:00:00-14:00'])
+def test_the_edges_arm_takes_are_sent(value):
+    assert check_sendable_datetime(value) == value
+
+
+@pytest.mark.parametrize('value', ['2024-01-01T00:00:00+14:01', '2024-01-01T00:00:00-23:59'])
+def test_an_offset_beyond_14_hours_is_not_sent(value):
+    with pytest.raises(InvalidValue, match='beyond 14 hours'):
+        check_sendable_datetime(value)
+
+
+@pytest.mark.parametrize('value, reason', [('2022-13-01T00:00:00Z', 'month must be in 1..12'), ('2022-02-30T00:00:00Z', 'day is out of range'),
+                                           ('2022-04-06T25:00:00Z', 'hour must be in 0..23'), ('2022-04-06T10:00:60Z', 'second must be in 0..59')])
+def test_an_impossible_date_time_says_which_part_is_wrong(value, reason):
+    with pytest.raises(InvalidValue, match=reason):
+        datetime_ticks(value)

@@ -14,11 +14,13 @@ SP = dict(client_id='app', secret='s3cret', tenant='tenant', cloud_environment='
 
 
 @pytest.mark.parametrize('options, option, words', [
-    (dict(SP, request_timeout=0.0), 'request_timeout', 'positive'),
-    (dict(SP, request_timeout=float('nan')), 'request_timeout', 'positive'),
-    (dict(SP, request_timeout=float('inf')), 'request_timeout', 'positive'),
+    (dict(SP, request_timeout=0.0), 'request_timeout', 'more than 0 and at most 86400 seconds'),
+    (dict(SP, request_timeout=float('nan')), 'request_timeout', 'more than 0 and at most 86400 seconds'),
+    (dict(SP, request_timeout=float('inf')), 'request_timeout', 'more than 0 and at most 86400 seconds'),
+    (dict(SP, request_timeout=1e300), 'request_timeout', 'more than 0 and at most 86400 seconds (a day), got 1e+300'),
     (dict(SP, max_retries=-1), 'max_retries', '0 or more'),
-    (dict(SP, max_retry_delay=float('nan')), 'max_retry_delay', '0 or more'),
+    (dict(SP, max_retry_delay=float('nan')), 'max_retry_delay', '0 to 86400 seconds'),
+    (dict(SP, max_retry_delay=1e12), 'max_retry_delay', '0 to 86400 seconds'),
     (dict(SP, cloud_environment='https://'), 'cloud_environment', 'names no host'),
     (dict(SP, cloud_environment='https://[::1/metadata/endpoints'), 'cloud_environment', 'names no host'),
     (dict(SP, cloud_environment='http://arm.lab.test/metadata/endpoints'), 'cloud_environment', 'must use https'),

@@ -254,6 +254,17 @@ def test_prediction_writes_date_times_back_as_arm_does_and_drops_empty_ones():
     assert properties['progress']['steps'] == [{'name': 'a'}, {'name': 'b', 'endTimeUtc': '2024-11-20T02:00:00.2500000+00:00'}]
 
 
+def test_an_empty_date_time_is_left_out_of_the_put_body_at_every_level():
+    current = {'id': '/x', 'properties': {'timeStarted': '2024-11-20T01:36:33.3876751+00:00', 'lastUpdatedTime': '',
+                                          'progress': {'name': 'root', 'steps': [{'name': 'a', 'steps': [
+                                              {'name': 'deep', 'startTimeUtc': '2024-11-20T01:36:33Z', 'endTimeUtc': ''}]}]}}}
+    desired = desired_update_run({'time_started': '', 'progress': {'steps': [{'name': 'a', 'steps': [{'name': 'deep', 'start_time_utc': ''}]}]}})
+    body = merged_update_run(current, desired)
+    # Cleared where the task says so, and an empty value the server held is not echoed back either.
+    assert body['properties'] == {'progress': {'name': 'root', 'steps': [{'name': 'a', 'steps': [{'name': 'deep'}]}]}}
+    assert current['properties']['timeStarted'] and current['properties']['progress']['steps'][0]['steps'][0]['startTimeUtc']
+
+
 def test_a_run_whose_properties_are_null_is_merged_not_crashed_on():
     current = {'id': '/x', 'location': 'westus', 'properties': None}
     body = merged_update_run(current, desired_update_run({'run_state': 'Failed'}))
