@@ -200,6 +200,7 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._clusters impor
 )
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import arm_client_from_options, check_connection_options
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import AuthenticationFailed, InvalidOption
+from ansible_collections.hcifleet.azure_hci.plugins.plugin_utils._quiet_libraries import libraries_quiet
 
 PLUGIN = 'hcifleet.azure_hci.clusters'
 
@@ -257,8 +258,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('%s needs the Python package requests on the controller (pip install requests)' % PLUGIN)
         client = None
         try:
-            client = arm_client_from_options(options)
-            return [cluster_host_vars(cluster) for cluster in list_clusters(client, scope)]
+            with libraries_quiet():
+                client = arm_client_from_options(options)
+                return [cluster_host_vars(cluster) for cluster in list_clusters(client, scope)]
         except InvalidOption as exc:
             raise AnsibleParserError('%s: invalid option %s' % (PLUGIN, to_native(exc)))
         except ArmError as exc:

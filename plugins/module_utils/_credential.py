@@ -180,7 +180,7 @@ class AccessTokens:
         except ImportError as exc:  # azure-core installed without azure-identity (or a broken dependency of it)
             raise AuthenticationFailed('%s (%s)' % (MISSING_AZURE_IDENTITY % self.description, exc))
         except ClientAuthenticationError as exc:  # CredentialUnavailableError is a subclass
-            raise AuthenticationFailed('authentication failed (%s): %s' % (self.description, _first_line(exc)))
+            raise AuthenticationFailed('authentication failed (%s): %s' % (self.description, _readable_message(exc)))
         except (OSError, ValueError) as exc:
             # An unreadable certificate or token file, a malformed tenant id.
             raise AuthenticationFailed('authentication failed (%s): %s' % (self.description, exc))
@@ -204,9 +204,11 @@ def token_expiry(token):
         return None
 
 
-def _first_line(exc):
+def _readable_message(exc):
+    """azure-identity's message on one line: each credential a chain tried with its reason, without the noise."""
     message = getattr(exc, 'message', None) or str(exc)
     lines = [line.strip() for line in str(message).splitlines() if line.strip()]
     # MSAL appends the raw answer of the token endpoint ('Content: ...') to a JSON error: that body is not ours to print.
     lines = lines[:next((index for index, line in enumerate(lines) if line.startswith('Content:')), len(lines))]
-    return ' '.join(lines[:3]) if lines else exc.__class__.__name__
+    lines = [line for line in lines if not line.startswith('To mitigate this issue')]
+    return ' '.join(lines[:8]) if lines else exc.__class__.__name__

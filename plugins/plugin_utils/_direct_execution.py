@@ -24,12 +24,9 @@ requests or azure-identity is not importable in Ansible's Python.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
-import logging
 import traceback
-import warnings
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -47,11 +44,11 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module i
     failure,
     module_argument_spec,
 )
+from ansible_collections.hcifleet.azure_hci.plugins.plugin_utils._quiet_libraries import libraries_quiet
 
 display = Display()
 
 DIRECT_EXECUTION_VAR = 'azure_hci_direct_execution'
-QUIET_LOGGERS = ('azure', 'msal', 'urllib3', 'requests')
 
 
 def run_module(module, module_name, args, check_mode=False, diff_mode=False, inject_invocation=True):
@@ -88,26 +85,6 @@ def run_module(module, module_name, args, check_mode=False, diff_mode=False, inj
     # AnsibleModule reads the no_log values from the same private attribute. The JSON pass gives the types a
     # module process's result has (string keys, lists for tuples).
     return through_json(remove_values(result, validation._no_log_values), to_module=False)
-
-
-@contextlib.contextmanager
-def libraries_quiet():
-    """Keep azure-identity's, MSAL's and urllib3's log records and Python warnings out of Ansible's log and terminal.
-
-    In a module process they go nowhere; in the worker the root logger may carry Ansible's log_path handler
-    (and, before 2.19, the worker's stderr is the terminal). The module reports what matters in its result.
-    """
-    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
-    saved = [(logger, logger.propagate, logger.handlers) for logger in loggers]
-    for logger in loggers:
-        logger.propagate, logger.handlers = False, [logging.NullHandler()]
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')
-            yield
-    finally:
-        for logger, propagate, handlers in saved:
-            logger.propagate, logger.handlers = propagate, handlers
 
 
 def through_json(value, to_module=True):

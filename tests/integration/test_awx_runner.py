@@ -45,6 +45,8 @@ def test_an_awx_style_job_runs_the_role_with_only_the_credential_environment(arm
                    ANSIBLE_COLLECTIONS_PATH=os.environ['ANSIBLE_COLLECTIONS_PATH'],
                    PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ['PATH'])
     (private / 'env' / 'envvars').write_text(yaml.safe_dump(envvars), encoding='utf-8')
+    # A job template with Verbosity 3 (Debug): AWX passes it as the job's command line.
+    (private / 'env' / 'cmdline').write_text('-vvv', encoding='utf-8')
     (private / 'env' / 'extravars').write_text(yaml.safe_dump({'update_runs_report_dir': str(tmp_path / 'report')}), encoding='utf-8')
     # Nothing of the test run's own Azure or inventory settings reaches the job: only what the credential injects.
     runner_env = {key: value for key, value in os.environ.items() if not key.startswith(('AZURE_', 'ANSIBLE_INVENTORY'))}
@@ -61,6 +63,7 @@ def test_an_awx_style_job_runs_the_role_with_only_the_credential_environment(arm
     assert summary['clusters'] == len(emulator.clusters())
     assert summary['failed_clusters'] and summary['failed_clusters'][0]['failed_steps']
     everything = stdout + process.stdout + process.stderr + json.dumps(events)
-    assert emulator.client_secret not in everything
-    assert 'eyJ' not in everything
+    assert '<localhost>' in everything or 'ESTABLISH LOCAL CONNECTION' in everything  # the job really ran at -vvv
+    for secret in [emulator.client_secret, 'eyJ', 'Bearer '] + emulator.issued_tokens():
+        assert secret not in everything, 'a secret or token leaked into the job output: %s...' % secret[:6]
     assert len([entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token')]) == 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 import concurrent.futures
 import http.client
 import ssl
-import time
 
 import pytest
 import requests
@@ -75,8 +74,8 @@ def test_concurrent_clients_and_writes(arm_emulator):
     assert len([e for e in emu.requests(kind="arm") if e["operation"] == "UpdateRuns_Put"]) == 160
 
 
-def test_fleet_scale_throughput(arm):
-    """A 200-cluster fleet answers 4 threads x 100 GETs well inside the benchmark's budget."""
+def test_a_200_cluster_fleet_answers_concurrent_reads_of_every_cluster(arm):
+    """4 threads x 100 GETs over a 200-cluster fleet all succeed and are all logged (speed is make bench's business)."""
     emu = arm.emu
     from hci_arm_emulator import FleetConfig  # pylint: disable=import-outside-toplevel
     emu.reset(fleet=FleetConfig(clusters=200, resource_groups=10, subscriptions=2))
@@ -90,7 +89,8 @@ def test_fleet_scale_throughput(arm):
         finally:
             client.close()
 
-    started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(worker, range(4)))
-    assert time.monotonic() - started < 15
+    reads = [entry for entry in emu.requests(kind="arm") if entry["method"] == "GET"]
+    assert len(reads) == 400 and all(entry["authenticated"] and entry["status"] == 200 for entry in reads)
+    assert len({entry["path"].lower() for entry in reads}) == 200

@@ -113,6 +113,25 @@ def test_authentication_errors_become_one_readable_failure():
                                 'AADSTS7000215: Invalid client secret provided. Trace ID: 1 more')
 
 
+def test_a_chain_names_every_credential_it_tried_with_its_reason():
+    from azure.identity import CredentialUnavailableError
+
+    class Chain:  # azure-identity's ChainedTokenCredential message, as it is worded
+        def get_token(self, scope):
+            raise CredentialUnavailableError(message=(
+                'ChainedTokenCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n'
+                '\tManagedIdentityCredential: ManagedIdentityCredential authentication unavailable.\n'
+                '\tAzureCliCredential: Azure CLI not found on path\n'
+                'To mitigate this issue, please refer to the troubleshooting guidelines here at https://aka.ms/azsdk/python/identity'))
+
+    tokens = AccessTokens(Chain, 's', 'a managed identity, then the Azure CLI', clock=lambda: 0)
+    with pytest.raises(AuthenticationFailed) as error:
+        tokens.token()
+    assert str(error.value) == ('authentication failed (a managed identity, then the Azure CLI): ChainedTokenCredential failed to retrieve '
+                                'a token from the included credentials. Attempted credentials: ManagedIdentityCredential: '
+                                'ManagedIdentityCredential authentication unavailable. AzureCliCredential: Azure CLI not found on path')
+
+
 def test_azure_core_without_azure_identity_is_named_not_a_traceback():
     def factory():  # what credential_from_plan's 'from azure import identity' raises when only azure-core is installed
         raise ImportError("cannot import name 'identity' from 'azure' (unknown location)")
