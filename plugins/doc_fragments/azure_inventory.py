@@ -105,7 +105,7 @@ options:
   ca_path:
     description:
       - PEM bundle of the certificate authorities to trust for ARM, the metadata URL and the token endpoint.
-      - When unset, E(REQUESTS_CA_BUNDLE) or the system trust store applies.
+      - When unset, E(REQUESTS_CA_BUNDLE) applies, else the bundle of C(requests) (C(certifi), not the system trust store).
     type: path
   request_timeout:
     description:

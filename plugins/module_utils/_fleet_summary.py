@@ -188,7 +188,8 @@ def fleet_summary_markdown(summary, title='Update runs: fleet summary', clusters
         lines += ['', '## Failed clusters', '', '| Cluster | Resource group | Update run | Failed step | Error |', '|---|---|---|---|---|']
         for failure in summary['failed_clusters']:
             run = '%s/%s' % (failure['update_name'], failure['run_name']) if failure['update_name'] else ''
-            steps = failure['failed_steps'] or [dict(path=[], error_message=failure['error'])]
+            # A run recorded as Failed need not name a failed step: say so rather than leave the row blank.
+            steps = failure['failed_steps'] or [dict(path=[], error_message=failure['error'] or 'the run is Failed; none of its steps reports an error')]
             for step in steps:
                 lines.append('| %s | %s | %s | %s | %s |' % (_cell(failure['cluster_name']), _cell(failure['resource_group']), _cell(run),
                                                              _cell(' / '.join(step['path'])), _cell(step.get('error_message'))))

@@ -51,8 +51,9 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# A play over the hosts of the hcifleet.azure_hci.clusters inventory plugin (one per cluster).
 - name: Reconcile a fleet with one token
-  hosts: hci_clusters
+  hosts: all
   gather_facts: false
   tasks:
     - name: Get one ARM token for every cluster

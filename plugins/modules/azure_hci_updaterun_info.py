@@ -17,7 +17,7 @@ description:
   - Each run comes with the same step summary that M(hcifleet.azure_hci.azure_hci_updaterun) returns.
   - With O(wait=true) it polls until every selected run is in a terminal state (V(Succeeded) or V(Failed)) or
     O(wait_timeout) passes. Real update runs take hours; the wait gets fresh tokens as they expire and rides out
-    throttling and transient failures between polls.
+    throttling and transient read failures.
 author:
   - hcifleet maintainers (@hcifleet)
 extends_documentation_fragment:
@@ -83,8 +83,8 @@ options:
     type: float
     default: 30
 notes:
-  - A failure to read while waiting (throttling that outlasts the retries, a 5xx, a dropped connection) does not end
-    the wait; the next poll tries again until O(wait_timeout).
+  - A failure to read while waiting (throttling that outlasts the retries, a 5xx, a dropped connection), the first
+    read's included, does not end the wait; the next poll tries again until O(wait_timeout).
 seealso:
   - module: hcifleet.azure_hci.azure_hci_updaterun
   - module: hcifleet.azure_hci.azure_hci_token
@@ -261,28 +261,32 @@ def is_terminal(item):
     return str(item['summary']['state'] or '').lower() in TERMINAL_STATES
 
 
-def wait_for_terminal(client, address, first, timeout, interval, sleep=time.sleep, clock=time.time):
-    """Poll until every run is terminal; transient read failures do not end the wait."""
-    deadline = clock() + timeout
+def wait_for_terminal(client, address, timeout, interval, sleep=time.sleep, clock=time.time):
+    """Read, then poll until every run is terminal; transient read failures, the first read's too, do not end the wait."""
     started = clock()
-    items, polls = first, 1
-    while not all(is_terminal(item) for item in items):
+    deadline = started + timeout
+    items, polls, failure = None, 0, None
+    while True:
+        try:
+            items, failure = [described(run) for run in read_runs(client, address)], None
+        except ArmError as exc:
+            if not _transient(exc):
+                raise
+            failure = exc
+        polls += 1
+        if failure is None and all(is_terminal(item) for item in items):
+            return items, polls, round(clock() - started, 1)
         if clock() + interval > deadline:
+            if items is None:
+                raise failure  # never read once: why not is the answer
             pending = ['%s/%s is %s at %s' % (item['update_name'], item['name'], item['summary']['state'], _current(item))
-                       for item in items if not is_terminal(item)]
+                       for item in items if not is_terminal(item)] or ['the last read failed: %s' % failure]
             error = ArmError('gave up waiting after %d seconds (another poll would pass wait_timeout=%s): %s'
                              % (int(clock() - started), seconds_text(timeout), '; '.join(pending)), code='WaitTimeout')
             # The failed task still reports the runs as last read, so that a caller sees where each one stands.
             error.result = dict(update_runs=sorted_runs(items), polls=polls, waited=round(clock() - started, 1))
             raise error
         sleep(interval)
-        try:
-            items = [described(run) for run in read_runs(client, address)]
-        except ArmError as exc:
-            if not _transient(exc):
-                raise
-        polls += 1
-    return items, polls, round(clock() - started, 1)
 
 
 def _transient(error):
@@ -304,10 +308,10 @@ def run(azure):
             raise InvalidOption(option, 'must be %d or more seconds, got %s' % (least, params[option]))
     address = update_run_address(params, require_update=False, require_name=False)
     client = azure.client()
-    items = [described(run) for run in read_runs(client, address)]
-    polls, waited = 1, 0.0
     if params['wait']:
-        items, polls, waited = wait_for_terminal(client, address, items, params['wait_timeout'], params['wait_interval'])
+        items, polls, waited = wait_for_terminal(client, address, params['wait_timeout'], params['wait_interval'])
+    else:
+        items, polls, waited = [described(run) for run in read_runs(client, address)], 1, 0.0
     return dict(changed=False, update_runs=sorted_runs(items), polls=polls, waited=waited)
 
 

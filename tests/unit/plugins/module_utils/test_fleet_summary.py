@@ -76,3 +76,10 @@ def test_markdown_escapes_cells_and_can_leave_out_the_cluster_table():
     assert '| b | rg | u/r | root / step | boom \\| bang |' in full
     assert '## Clusters' in full
     assert '## Clusters' not in fleet_summary_markdown(summary, clusters_table=False)
+
+
+def test_a_failed_run_without_a_failed_step_says_so_in_its_row():
+    resource = {'name': 'u/r', 'properties': {'state': 'Failed', 'timeStarted': '2026-01-01T00:00:00Z'}}
+    outcome = cluster_outcome(cluster('b'), [{'update_name': 'u', 'name': 'r', 'update_run': resource, 'summary': summarize_steps(resource)}])
+    markdown = fleet_summary_markdown(fleet_summary([outcome]))
+    assert '| b | rg | u/r |  | the run is Failed; none of its steps reports an error |' in markdown

@@ -56,7 +56,7 @@ def test_a_wait_that_runs_out_of_time_fails_with_the_runs_as_last_read(monkeypat
     monkeypatch.setattr(azure_hci_updaterun_info, 'read_runs', lambda client, address: [item['update_run'] for item in polled[-1]])
     clock = Clock()
     with pytest.raises(azure_hci_updaterun_info.ArmError) as error:
-        azure_hci_updaterun_info.wait_for_terminal(None, None, polled[0], timeout=25, interval=10, sleep=clock.sleep, clock=clock.time)
+        azure_hci_updaterun_info.wait_for_terminal(None, None, timeout=25, interval=10, sleep=clock.sleep, clock=clock.time)
     assert error.value.code == 'WaitTimeout'
     assert "u/b is InProgress" in str(error.value) and 'u/a' not in str(error.value)
     result = error.value.result
@@ -68,3 +68,41 @@ def test_a_run_name_without_its_update_fails_before_any_request():
     with pytest.raises(InvalidOption) as error:
         azure_hci_updaterun_info.run(WithoutClient(dict(PARAMS, name='run-1')))
     assert error.value.option == 'name'
+
+
+def test_a_throttled_first_read_does_not_end_the_wait(monkeypatch):
+    answers = [azure_hci_updaterun_info.ArmError('throttled', status=429, code='TooManyRequests'),
+               [described_run('u', 'a', 'InProgress')['update_run']], [described_run('u', 'a', 'Succeeded')['update_run']]]
+
+    def read_runs(client, address):
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(azure_hci_updaterun_info, 'read_runs', read_runs)
+    clock = Clock()
+    items, polls, waited = azure_hci_updaterun_info.wait_for_terminal(None, None, timeout=60, interval=10, sleep=clock.sleep, clock=clock.time)
+    assert ([item['summary']['state'] for item in items], polls, waited) == (['Succeeded'], 3, 20.0)
+
+
+def test_a_wait_that_never_read_once_fails_with_the_reason(monkeypatch):
+    def read_runs(client, address):
+        raise azure_hci_updaterun_info.ArmError('unavailable', status=503, code='ServiceUnavailable')
+
+    monkeypatch.setattr(azure_hci_updaterun_info, 'read_runs', read_runs)
+    clock = Clock()
+    with pytest.raises(azure_hci_updaterun_info.ArmError) as error:
+        azure_hci_updaterun_info.wait_for_terminal(None, None, timeout=25, interval=10, sleep=clock.sleep, clock=clock.time)
+    assert (error.value.code, error.value.result) == ('ServiceUnavailable', None)
+
+
+def test_a_refused_read_ends_the_wait_at_once(monkeypatch):
+    def read_runs(client, address):
+        raise azure_hci_updaterun_info.ArmError('no', status=403, code='AuthorizationFailed')
+
+    monkeypatch.setattr(azure_hci_updaterun_info, 'read_runs', read_runs)
+    clock = Clock()
+    with pytest.raises(azure_hci_updaterun_info.ArmError, match='no'):
+        azure_hci_updaterun_info.wait_for_terminal(None, None, timeout=600, interval=10, sleep=clock.sleep, clock=clock.time)
+    assert clock.now == 1000.0
