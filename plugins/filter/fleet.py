@@ -29,18 +29,25 @@ def cluster_outcome_filter(results, cluster, changed=False, error=None, no_runs_
     return cluster_outcome(cluster, runs_of_results(results), changed=changed, error=error, no_runs_state=no_runs_state)
 
 
-def fleet_outcomes_filter(hosts, hostvars, mode='report'):
-    """Every host's outcome from what the update_runs role registered on it (one pass on the controller)."""
+def fleet_outcomes_filter(hosts, hostvars, mode='report', failed_hosts=None):
+    """Every host's outcome from what the update_runs role registered on it (one pass on the controller).
+
+    ``failed_hosts`` failed outright in this play (the role could not rescue them): what they registered is
+    from an earlier play, if anything, and does not count.
+    """
     if mode not in _REGISTERED:
         raise AnsibleFilterError("fleet_outcomes: mode must be 'report' or 'reconcile', got %r" % (mode,))
+    failed_hosts = set(failed_hosts or [])
+    other_mode = 'reconcile' if mode == 'report' else 'report'
     outcomes = []
     for host in hosts or []:
-        values = hostvars[host]
-        fallback = {prefix + part: values.get(prefix + part) for prefix in ('update_runs_', 'azure_hci_')
+        values = {} if host in failed_hosts else hostvars[host]
+        fallback = {prefix + part: hostvars[host].get(prefix + part) for prefix in ('update_runs_', 'azure_hci_')
                     for part in ('cluster_name', 'resource_group', 'subscription_id')}
-        ran_in_mode = next((other for other, name in _REGISTERED.items() if other != mode and isinstance(values.get(name), dict)), None)
-        outcomes.append(registered_outcome(host, values.get(_REGISTERED[mode]), mode, values.get('update_runs_outcome'), fallback,
-                                           ran_in_mode if values.get(_REGISTERED[mode]) is None else None))
+        registered = values.get(_REGISTERED[mode])
+        # Nothing in this mode but something in the other: the summary was asked for the wrong mode.
+        ran_in_mode = other_mode if registered is None and isinstance(values.get(_REGISTERED[other_mode]), dict) else None
+        outcomes.append(registered_outcome(host, registered, mode, values.get('update_runs_outcome'), fallback, ran_in_mode))
     return outcomes
 
 

@@ -61,7 +61,7 @@ def registered_outcome(host, registered, mode, failure=None, fallback=None, ran_
     module's invocation, else from ``fallback`` (host variables), else the
     host name.
     """
-    if not _has_results(registered, mode):
+    if not _summarisable(registered, mode):
         if failure:
             return failure
         error = NOT_RECORDED if not ran_in_mode else (
@@ -73,14 +73,15 @@ def registered_outcome(host, registered, mode, failure=None, fallback=None, ran_
         results = [item for item in registered['results'] if isinstance(item, dict)]
         runs = runs_of_results(results)
         cluster = _cluster_of(host, [item.get('invocation') for item in results], runs, fallback)
-        return cluster_outcome(cluster, runs, changed=registered.get('changed') or any(item.get('changed') for item in results), no_runs_state='NoDesiredRuns',
-                               error=registered if registered.get('failed') else None)
+        changed = registered.get('changed') or any(item.get('changed') for item in results)
+        return cluster_outcome(cluster, runs, changed=changed, no_runs_state='NoDesiredRuns', error=registered if registered.get('failed') else None)
     # A wait that ran out of time read the runs all along: the cluster is as they are (still InProgress), not failed.
     runs = runs_of_results(registered.get('update_runs'))
     return cluster_outcome(_cluster_of(host, [registered.get('invocation')], runs, fallback), runs)
 
 
-def _has_results(registered, mode):
+def _summarisable(registered, mode):
+    """Whether what a host registered says where its cluster stands (a failed loop and a timed-out wait do)."""
     if not isinstance(registered, dict):
         return False
     if mode == 'reconcile':

@@ -239,6 +239,31 @@ def test_a_ring_with_too_many_failed_clusters_stops_the_rollout_before_the_next_
     assert touched and not touched & later, touched & later
 
 
+def test_an_outright_failure_counts_in_its_own_rings_gate_and_the_final_summary_only(ansible, tmp_path):
+    emulator = ansible.emulator
+    inventory, rings = ring_inventory(emulator, tmp_path)
+    assert len(rings['ring_1']) >= 2, rings  # one failure stays within 60% of the ring
+    broken = rings['ring_1'][0]
+    # An item without a name fails the role's argument validation: an outright failure the role cannot rescue.
+    host_vars = tmp_path / 'host_vars'
+    host_vars.mkdir()
+    (host_vars / ('%s.yml' % broken)).write_text(yaml.safe_dump({'update_runs_desired': [{'update_name': 'u'}]}), encoding='utf-8')
+    playbook = tmp_path / 'rings.yml'
+    playbook.write_text(documented_rings_playbook().replace('update_runs_max_failed_percent: 10', 'update_runs_max_failed_percent: 60'),
+                        encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory)
+    assert outcome.returncode == 2, outcome  # a host failed (ansible-playbook says so), and the rollout went on
+    gates = [entry['result']['msg'] for entry in role_task(outcome, 'Stop when too many clusters failed')]
+    assert gates == [
+        '0 of %d clusters failed, within update_runs_max_failed_percent (60%%)' % len(rings['ring_0']),
+        '1 of %d clusters failed, within update_runs_max_failed_percent (60%%)' % len(rings['ring_1']),
+        '0 of %d clusters failed, within update_runs_max_failed_percent (60%%)' % len(rings['ring_2']),  # not counted again
+        '1 of %d clusters failed, within update_runs_max_failed_percent (100%%)' % len(emulator.clusters())], gates
+    final = summary_of(tmp_path)
+    assert [item['cluster_name'] for item in final['failed_clusters']] == [broken]
+    assert final['failed_clusters'][0]['error'].startswith('no outcome was recorded')
+
+
 def test_a_refused_shared_token_fails_every_cluster_in_the_summary_instead_of_the_play(ansible, tmp_path):
     emulator = ansible.emulator
     inventory = static_inventory(emulator, tmp_path)
@@ -250,6 +275,25 @@ def test_a_refused_shared_token_fails_every_cluster_in_the_summary_instead_of_th
     assert summary['failed_count'] == summary['clusters'] == len(emulator.clusters())
     assert all('AADSTS7000215' in failure['error'] for failure in summary['failed_clusters'])
     assert emulator.requests(kind='arm') == []
+    token_requests = [entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token')]
+    assert len(token_requests) == 1  # refused once; no cluster signs in again with the same wrong secret
+
+
+def test_a_shared_token_lost_to_a_passing_fault_leaves_each_cluster_to_authenticate_itself(ansible, tmp_path):
+    emulator = ansible.emulator
+    # Enough 503s for the shared token's attempts (azure-identity retries), then the token endpoint recovers.
+    emulator.inject('error', count=4, method='POST', path='/oauth2/v2.0/token', status=503)
+    inventory = static_inventory(emulator, tmp_path)
+    playbook = tmp_path / 'site.yml'
+    playbook.write_text(ROLE_PLAY, encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory)
+    assert outcome.returncode == 0, outcome
+    assert [entry['status'] for entry in role_task(outcome, 'Get one ARM access token for the whole fleet run')] == ['failed']
+    summary = summary_of(tmp_path)
+    assert summary['clusters'] == len(emulator.clusters())
+    assert {item['cluster_name']: item['state'] for item in summary['outcomes']} == expected_states(emulator)
+    issued = [entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token') and entry['status'] == 200]
+    assert len(issued) == len(emulator.clusters())
 
 
 def test_a_report_wait_that_runs_out_of_time_shows_running_clusters_as_in_progress_not_failed(ansible, tmp_path):

@@ -121,3 +121,14 @@ def test_a_report_whose_wait_ran_out_of_time_shows_the_runs_as_they_are_not_as_a
         'h1': {'update_runs__found': found, 'update_runs_outcome': {'cluster_name': 'c1', 'state': 'TaskFailed'}},
         'h2': {'update_runs__found': refused, 'update_runs_outcome': {'cluster_name': 'c2', 'state': 'TaskFailed'}}})
     assert [(item['cluster_name'], item['state']) for item in outcomes] == [('c1', 'InProgress'), ('c2', 'TaskFailed')]
+
+
+def test_a_host_that_failed_outright_in_this_play_is_not_summarised_from_an_earlier_plays_results():
+    applied = {'changed': True, 'results': [dict(info_result('c1', 'Succeeded')['update_runs'][0], item={'update_name': 'u', 'name': 'r'},
+                                                 changed=True)]}
+    hostvars = {'h1': {'update_runs__applied': applied, 'update_runs__found': info_result('c1', 'Succeeded'), 'azure_hci_cluster_name': 'c1'}}
+    stale, = FILTERS['fleet_outcomes'](['h1'], hostvars, 'reconcile', ['h1'])
+    assert (stale['cluster_name'], stale['state'], stale['changed']) == ('c1', 'TaskFailed', False)
+    assert stale['error'].startswith('no outcome was recorded')  # not advice to switch modes from the stale report either
+    fresh, = FILTERS['fleet_outcomes'](['h1'], hostvars, 'reconcile')
+    assert (fresh['state'], fresh['changed']) == ('Succeeded', True)
