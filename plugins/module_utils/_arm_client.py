@@ -44,7 +44,7 @@ TOKEN_ERROR_CODES = ('ExpiredAuthenticationToken', 'InvalidAuthenticationToken',
 class ArmError(Exception):
     """A failed ARM (or cloud metadata) request, with what an operator needs to follow it up."""
 
-    def __init__(self, message, status=None, code=None, method=None, url=None, request_id=None, correlation_id=None):
+    def __init__(self, message, status=None, code=None, method=None, url=None, request_id=None, correlation_id=None, result=None):
         super(ArmError, self).__init__(message)
         self.message = message
         self.status = status
@@ -54,7 +54,7 @@ class ArmError(Exception):
         self.request_id = request_id
         self.correlation_id = correlation_id
         # What the task had found before this error ended it (a dict of result keys), reported beside the error.
-        self.result = None
+        self.result = result
 
     def __str__(self):
         where = ' '.join(part for part in (self.method, _without_query(self.url)) if part)
@@ -219,14 +219,16 @@ class ArmClient:
         data = json.dumps(body) if body is not None else None
         refreshed = False
         attempt = 0
+        # A write whose answer was lost (a timeout, a dropped connection, an unreadable 2xx) may have been applied:
+        # if the request then fails for good, the message must not read as 'nothing happened'.
+        maybe_applied = False
         while True:
             try:
                 response = self._send(method, url, data, authenticate)
             except _Retryable as fault:
+                maybe_applied = maybe_applied or (method != 'GET' and fault.answer_lost)
                 if attempt >= self.policy.max_retries:
-                    error = fault.error(attempt + 1)
-                    error.correlation_id = error.correlation_id or self.correlation_id
-                    raise error
+                    raise _noting_maybe_applied(fault.error(attempt + 1), maybe_applied, self.correlation_id)
                 self._sleep(self.policy.delay(attempt, fault.retry_after))
                 attempt += 1
                 continue
@@ -238,7 +240,7 @@ class ArmClient:
                     refreshed = True
                     continue
             if response.status >= 400:
-                raise self._error(method, url, response)
+                raise _noting_maybe_applied(self._error(method, url, response), maybe_applied, self.correlation_id)
             return response
 
     def _send(self, method, url, data, authenticate):
@@ -254,13 +256,18 @@ class ArmClient:
         try:
             options = {'verify': self._verify} if self._verify else {}
             raw = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, **options)
+        except requests.exceptions.ConnectTimeout:
+            raise _Retryable(ArmError('no connection within %s seconds (request_timeout)' % self.timeout, code='Timeout', method=method, url=url),
+                             answer_lost=False)
         except requests.exceptions.Timeout:
-            raise _Retryable(ArmError('no answer within %s seconds (request_timeout)' % self.timeout, code='Timeout', method=method, url=url))
+            raise _Retryable(ArmError('no answer within %s seconds (request_timeout)' % self.timeout, code='Timeout', method=method, url=url),
+                             answer_lost=True)
         except requests.exceptions.SSLError as exc:
             raise ArmError('TLS verification failed: %s. Point REQUESTS_CA_BUNDLE or ca_path at the CA that signed the server certificate'
                            % _reason(exc), code='SSLError', method=method, url=url)
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            raise _Retryable(ArmError('connection failed: %s' % _reason(exc), code='ConnectionError', method=method, url=url))
+            raise _Retryable(ArmError('connection failed: %s' % _reason(exc), code='ConnectionError', method=method, url=url),
+                             answer_lost=True)
         except OSError as exc:
             # The rest of requests' errors (InvalidURL, TooManyRedirects, ...) and an unreadable CA bundle: a retry cannot help.
             raise ArmError('request failed: %s' % _reason(exc), code='RequestError', method=method, url=url)
@@ -277,7 +284,7 @@ class ArmClient:
             body = _json_or_none(raw.content)
             if body is None and raw.status_code < 400:
                 raise _Retryable(ArmError('ARM answered HTTP %s with a body that is not valid JSON' % raw.status_code, status=raw.status_code,
-                                          code='MalformedResponse', method=method, url=url, request_id=request_id))
+                                          code='MalformedResponse', method=method, url=url, request_id=request_id), answer_lost=True)
         return ArmResponse(raw.status_code, response_headers, body)
 
     def _error(self, method, url, response):
@@ -295,16 +302,25 @@ class ArmClient:
 
 
 class _Retryable(Exception):
-    """A transient fault: the ArmError to report once retries are exhausted, and the server's Retry-After."""
+    """A transient fault: the ArmError to report once retries are exhausted, the server's Retry-After, and
+    whether the request may have been processed though its answer never arrived (``answer_lost``)."""
 
-    def __init__(self, error, retry_after=None):
+    def __init__(self, error, retry_after=None, answer_lost=False):
         super(_Retryable, self).__init__(error.message)
         self.arm_error = error
         self.retry_after = retry_after
+        self.answer_lost = answer_lost
 
     def error(self, attempts):
         self.arm_error.message = '%s (gave up after %d attempt%s)' % (self.arm_error.message, attempts, '' if attempts == 1 else 's')
         return self.arm_error
+
+
+def _noting_maybe_applied(error, maybe_applied, correlation_id):
+    error.correlation_id = error.correlation_id or correlation_id
+    if maybe_applied:
+        error.message += '; an earlier attempt whose answer was lost may have been applied in Azure: run the task again to see'
+    return error
 
 
 def _origin(url):

@@ -211,4 +211,4 @@ def _readable_message(exc):
     # MSAL appends the raw answer of the token endpoint ('Content: ...') to a JSON error: that body is not ours to print.
     lines = lines[:next((index for index, line in enumerate(lines) if line.startswith('Content:')), len(lines))]
     lines = [line for line in lines if not line.startswith('To mitigate this issue')]
-    return ' '.join(lines[:8]) if lines else exc.__class__.__name__
+    return ' '.join(lines) if lines else exc.__class__.__name__

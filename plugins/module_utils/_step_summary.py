@@ -39,10 +39,16 @@ def summarize_steps(update_run):
     return summary
 
 
+def child_steps(step):
+    """The steps below ``step`` that are steps (dictionaries); nothing for a missing or malformed ``steps``."""
+    steps = step.get('steps')
+    return [child for child in steps if isinstance(child, dict)] if isinstance(steps, list) else []
+
+
 def _visit(step, parent_path, summary):
     """Depth-first: record leaves and deepest Error/InProgress steps; return the statuses in this subtree."""
     path = parent_path + [step.get('name') or '']
-    children = [child for child in (step.get('steps') or []) if isinstance(child, dict)]
+    children = child_steps(step)
     below = set()
     for child in children:
         below |= _visit(child, path, summary)

@@ -30,6 +30,7 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values imp
     location_key,
 )
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._step_summary import child_steps
 
 RESOURCE_TYPE = 'Microsoft.AzureStackHCI/updates/updateRuns'
 RUN_STATES = ('Unknown', 'Succeeded', 'InProgress', 'Failed')
@@ -176,7 +177,7 @@ def _step_differences(desired, current, path, differences):
             differences.append('%s.%s' % (path, option))
     if 'steps' not in desired:
         return
-    present = current.get('steps') or []
+    present = child_steps(current)
     if [step['name'] for step in desired['steps']] != [step.get('name') for step in present]:
         differences.append(path + '.steps')
     for wanted, existing in matched_steps(desired['steps'], present):
@@ -241,21 +242,24 @@ def merged_update_run(current, desired):
     if isinstance(body.get('properties'), dict):
         # An empty date-time means not set; left out of the body, it is never a value ARM could refuse.
         for values, fields in _datetime_holders(body['properties']):
-            for _option, arm, kind in fields:
-                if kind == 'datetime' and arm in values and values[arm] in (None, ''):
-                    del values[arm]
+            _drop_empty_datetimes(values, fields)
     return body
 
 
 def _datetime_holders(properties):
     """The run's properties and every step below them, each with the fields it holds."""
     yield properties, RUN_FIELDS
-    pending = [properties.get('progress')]
+    pending = [properties['progress']] if isinstance(properties.get('progress'), dict) else []
     while pending:
         step = pending.pop()
-        if isinstance(step, dict):
-            yield step, STEP_FIELDS
-            pending.extend(step.get('steps') or [])
+        yield step, STEP_FIELDS
+        pending.extend(child_steps(step))
+
+
+def _drop_empty_datetimes(values, fields):
+    for _option, arm, kind in fields:
+        if kind == 'datetime' and arm in values and values[arm] in (None, ''):
+            del values[arm]
 
 
 def _should_write(kind, desired, target, arm):
@@ -269,7 +273,7 @@ def _merged_step(current, desired):
         if _should_write(kind, desired, merged, arm):
             merged[arm] = desired[arm]
     if 'steps' in desired:
-        merged['steps'] = [_merged_step(existing or {}, wanted) for wanted, existing in matched_steps(desired['steps'], current.get('steps') or [])]
+        merged['steps'] = [_merged_step(existing or {}, wanted) for wanted, existing in matched_steps(desired['steps'], child_steps(current))]
     return merged
 
 
@@ -295,12 +299,9 @@ def predicted_update_run(current, body, resource_id, update_name, run_name):
 
 
 def _as_arm_writes(values, fields):
+    _drop_empty_datetimes(values, fields)
     for _option, arm, kind in fields:
-        if kind != 'datetime' or arm not in values:
-            continue
-        if values[arm] is None or values[arm] == '':
-            del values[arm]
-        else:
+        if kind == 'datetime' and arm in values:
             try:
                 values[arm] = arm_datetime_text(values[arm])
             except InvalidValue:
@@ -334,5 +335,5 @@ def _step_view(step):
         if step.get(arm) is not None:
             view[option] = step[arm]
     if isinstance(step.get('steps'), list):
-        view['steps'] = [_step_view(child) for child in step['steps'] if isinstance(child, dict)]
+        view['steps'] = [_step_view(child) for child in child_steps(step)]
     return view

@@ -381,12 +381,12 @@ error:
       sample: 404
     code:
       description:
-        - ARM's error code, or the collection's own for a failure without one (C(ConnectionError), C(Timeout),
-          C(MalformedResponse), C(OperationTimeout), C(WaitTimeout)).
+        - ARM's error code, or the collection's own for a failure without one (for example C(ConnectionError),
+          C(Timeout), C(MalformedResponse)).
       type: str
       sample: ParentResourceNotFound
     message:
-      description: ARM's error message.
+      description: ARM's error message, or what the collection saw (for example a long-running operation that ended Failed).
       type: str
       sample: cluster 'hci-missing' not found in resource group 'rg-hci-eastus' (subscription 00000000-0000-0000-0000-000000000000)
     method:

@@ -79,7 +79,7 @@ options:
     default: 3600
   wait_interval:
     description:
-      - Seconds between polls with O(wait=true); at least 1.
+      - Seconds between polls with O(wait=true); 1 to 86400.
     type: float
     default: 30
 notes:
@@ -162,7 +162,7 @@ waited:
   type: float
   sample: 0
 polls:
-  description: How many times the runs were read (1 without O(wait)).
+  description: How many times the runs were read, failed reads of a wait included (1 without O(wait)).
   returned: success, and when O(wait) ran out of time
   type: int
   sample: 1
@@ -177,12 +177,12 @@ error:
       sample: 404
     code:
       description:
-        - ARM's error code, or the collection's own for a failure without one (C(ConnectionError), C(Timeout),
-          C(MalformedResponse), C(OperationTimeout), C(WaitTimeout)).
+        - ARM's error code, or the collection's own for a failure without one (for example C(ConnectionError),
+          C(Timeout), C(MalformedResponse), and C(WaitTimeout) when O(wait) runs out of time).
       type: str
       sample: ParentResourceNotFound
     message:
-      description: ARM's error message.
+      description: ARM's error message, or what the collection saw (for example a long-running operation that ended Failed).
       type: str
       sample: cluster 'hci-missing' not found in resource group 'rg-hci-eastus' (subscription 00000000-0000-0000-0000-000000000000)
     method:
@@ -212,6 +212,7 @@ import time
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError, seconds_text
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module import MODULE_ERRORS, AzureModule
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import MAX_SECONDS
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RETRYABLE_STATUS
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._step_summary import summarize_steps
@@ -279,13 +280,14 @@ def wait_for_terminal(client, address, timeout, interval, sleep=time.sleep, cloc
         if clock() + interval > deadline:
             if items is None:
                 raise failure  # never read once: why not is the answer
-            pending = ['%s/%s is %s at %s' % (item['update_name'], item['name'], item['summary']['state'], _current(item))
-                       for item in items if not is_terminal(item)] or ['the last read failed: %s' % failure]
-            error = ArmError('gave up waiting after %d seconds (another poll would pass wait_timeout=%s): %s'
-                             % (int(clock() - started), seconds_text(timeout), '; '.join(pending)), code='WaitTimeout')
+            pending = '; '.join('%s/%s is %s at %s' % (item['update_name'], item['name'], item['summary']['state'], _current(item))
+                                for item in items if not is_terminal(item))
+            if failure is not None:
+                pending = 'as last read: %s (the latest poll failed: %s)' % (pending, failure)
             # The failed task still reports the runs as last read, so that a caller sees where each one stands.
-            error.result = dict(update_runs=sorted_runs(items), polls=polls, waited=round(clock() - started, 1))
-            raise error
+            raise ArmError('gave up waiting after %d seconds (another poll would pass wait_timeout=%s): %s'
+                           % (int(clock() - started), seconds_text(timeout), pending), code='WaitTimeout',
+                           result=dict(update_runs=sorted_runs(items), polls=polls, waited=round(clock() - started, 1)))
         sleep(interval)
 
 
@@ -302,10 +304,12 @@ def run(azure):
     params = azure.params
     if params.get('name') and not params.get('update_name'):
         raise InvalidOption('name', 'selecting one update run needs update_name too')
-    # At least a second between polls: a wait of hours must not read ARM back to back (and be throttled for it).
-    for option, least in (('wait_timeout', 0), ('wait_interval', 1)):
-        if not params[option] >= least:  # NaN too
-            raise InvalidOption(option, 'must be %d or more seconds, got %s' % (least, params[option]))
+    # At least a second between polls: a wait of hours must not read ARM back to back (and be throttled for it);
+    # at most a day, which is also what time.sleep() takes on every platform.
+    if not params['wait_timeout'] >= 0:  # NaN too
+        raise InvalidOption('wait_timeout', 'must be 0 or more seconds, got %s' % params['wait_timeout'])
+    if not 1 <= params['wait_interval'] <= MAX_SECONDS:
+        raise InvalidOption('wait_interval', 'must be 1 to %d seconds, got %s' % (MAX_SECONDS, params['wait_interval']))
     address = update_run_address(params, require_update=False, require_name=False)
     client = azure.client()
     if params['wait']:

@@ -124,6 +124,35 @@ def test_a_timeout_that_persists_fails_cleanly():
     assert error.value.correlation_id == arm.correlation_id
 
 
+MAYBE_APPLIED = 'an earlier attempt whose answer was lost may have been applied in Azure: run the task again to see'
+
+
+@pytest.mark.parametrize('lost', [requests.exceptions.ReadTimeout('slow'), requests.exceptions.ConnectionError('reset by peer'),
+                                  Reply(200, raw=b'{"id": "/sub')])
+def test_a_write_that_fails_after_an_answer_was_lost_says_it_may_have_been_applied(lost):
+    arm, _session, _sleeps = client(lost, arm_error(503, 'ServiceUnavailable', 'busy'), retries=1)
+    with pytest.raises(ArmError) as error:
+        arm.put('/x', 'v', {'a': 1})
+    assert str(error.value).startswith('PUT https://management.example.test/x failed: HTTP 503 ServiceUnavailable: busy (gave up after 2 attempts)')
+    assert MAYBE_APPLIED in str(error.value)
+    arm, _session, _sleeps = client(lost, arm_error(409, 'Conflict', 'locked'), retries=1)
+    with pytest.raises(ArmError) as error:
+        arm.delete('/x', 'v')
+    assert error.value.code == 'Conflict' and MAYBE_APPLIED in str(error.value)
+
+
+@pytest.mark.parametrize('method, script', [
+    ('put', [arm_error(503, 'ServiceUnavailable', 'busy')] * 2),  # every answer arrived: nothing was applied
+    ('put', [requests.exceptions.ConnectTimeout('no route')] * 2),  # never connected, so never sent
+    ('get', [requests.exceptions.ReadTimeout('slow')] * 2),  # a read changes nothing
+])
+def test_a_failure_where_no_write_can_have_landed_says_nothing_of_the_kind(method, script):
+    arm, _session, _sleeps = client(*script, retries=1)
+    with pytest.raises(ArmError) as error:
+        getattr(arm, method)('/x', 'v', *([{'a': 1}] if method == 'put' else []))
+    assert 'may have been applied' not in str(error.value)
+
+
 def test_a_malformed_body_is_retried_then_reported():
     arm, _session, _sleeps = client(Reply(200, raw=b'{"id": "/sub'), Reply(200, raw=b'<html>'), retries=1)
     with pytest.raises(ArmError) as error:

@@ -106,7 +106,8 @@ def test_digits_other_than_ascii_are_not_a_date_time(value):
         check_sendable_datetime(value)
 
 
-@pytest.mark.parametrize('value', ['0001-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00'])
+@pytest.mark.parametrize('value', ['0001-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00', '0001-01-01T00:00:00+00:01',
+                                   '9999-12-31T23:59:59.9999999-00:01'])
 def test_an_instant_before_year_1_or_after_year_9999_in_utc_is_not_sent(value):
     with pytest.raises(InvalidValue, match='outside the range ARM takes'):
         check_sendable_datetime(value)
@@ -115,7 +116,8 @@ def test_an_instant_before_year_1_or_after_year_9999_in_utc_is_not_sent(value):
 
 
 @pytest.mark.parametrize('value', ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.9999999Z', '2024-01-01T00:00:00+14:00',
-                                   '2024-01-01T00:00:00-14:00'])
+                                   '2024-01-01T00:00:00-14:00', '0001-01-01T00:00:00-14:00', '9999-12-31T23:59:59.9999999+14:00',
+                                   '9999-12-31T23:59:59.99999999999Z'])
 def test_the_edges_arm_takes_are_sent(value):
     assert check_sendable_datetime(value) == value
 

@@ -20,6 +20,8 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._updaterun impo
     writable_update_run,
 )
 
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._step_summary import summarize_steps
+
 from ...conftest import spec_example
 
 
@@ -263,6 +265,25 @@ def test_an_empty_date_time_is_left_out_of_the_put_body_at_every_level():
     # Cleared where the task says so, and an empty value the server held is not echoed back either.
     assert body['properties'] == {'progress': {'name': 'root', 'steps': [{'name': 'a', 'steps': [{'name': 'deep'}]}]}}
     assert current['properties']['timeStarted'] and current['properties']['progress']['steps'][0]['steps'][0]['startTimeUtc']
+
+
+def test_empty_date_times_of_sibling_steps_the_task_does_not_name_are_left_out_too():
+    current = {'properties': {'progress': {'name': 'root', 'steps': [
+        {'name': 'a', 'startTimeUtc': '', 'steps': [{'name': 'a1', 'endTimeUtc': ''}, {'name': 'a2', 'endTimeUtc': '2024-01-01T00:00:00Z'}]},
+        {'name': 'b', 'startTimeUtc': '2024-01-01T00:00:00Z', 'endTimeUtc': None}]}}}
+    body = merged_update_run(current, desired_update_run({'run_state': 'Failed'}))
+    assert body['properties']['progress']['steps'] == [
+        {'name': 'a', 'steps': [{'name': 'a1'}, {'name': 'a2', 'endTimeUtc': '2024-01-01T00:00:00Z'}]},
+        {'name': 'b', 'startTimeUtc': '2024-01-01T00:00:00Z'}]
+
+
+@pytest.mark.parametrize('steps', [5, True, 'text', [1, 'x', None]])
+def test_a_malformed_step_list_from_the_server_is_merged_and_summarised_not_crashed_on(steps):
+    current = {'properties': {'state': 'InProgress', 'progress': {'name': 'root', 'status': 'InProgress', 'steps': steps}}}
+    body = merged_update_run(current, desired_update_run({'run_state': 'Failed'}))
+    assert body['properties']['state'] == 'Failed' and body['properties']['progress']['steps'] == steps  # kept as the server holds it
+    assert summarize_steps(current)['total_steps'] == 1  # the root, a leaf: nothing below it is a step
+    assert update_run_differences(desired_update_run({'progress': {'steps': [{'name': 'x'}]}}), current) == ['progress.steps', 'progress.steps[x].name']
 
 
 def test_a_run_whose_properties_are_null_is_merged_not_crashed_on():

@@ -24,15 +24,16 @@ class WithoutClient:
         raise AssertionError('a request was about to be made')
 
 
-@pytest.mark.parametrize('option, value, least', [
-    ('wait_timeout', -1.0, 0), ('wait_timeout', float('nan'), 0),
-    ('wait_interval', 0.0, 1), ('wait_interval', 0.5, 1), ('wait_interval', float('nan'), 1),
+@pytest.mark.parametrize('option, value, words', [
+    ('wait_timeout', -1.0, 'must be 0 or more seconds'), ('wait_timeout', float('nan'), 'must be 0 or more seconds'),
+    ('wait_interval', 0.0, 'must be 1 to 86400 seconds'), ('wait_interval', 0.5, 'must be 1 to 86400 seconds'),
+    ('wait_interval', float('nan'), 'must be 1 to 86400 seconds'), ('wait_interval', 1e300, 'must be 1 to 86400 seconds, got 1e+300'),
 ])
-def test_a_wait_out_of_range_or_not_a_number_fails_before_any_request(option, value, least):
+def test_a_wait_out_of_range_or_not_a_number_fails_before_any_request(option, value, words):
     with pytest.raises(InvalidOption) as error:
         azure_hci_updaterun_info.run(WithoutClient(dict(PARAMS, **{option: value})))
     assert error.value.option == option
-    assert 'must be %d or more seconds' % least in str(error.value)
+    assert words in str(error.value)
 
 
 def described_run(update_name, name, state):
@@ -51,14 +52,27 @@ class Clock:
         self.now += seconds
 
 
+def reads(*answers):
+    """A read_runs stand-in giving each answer in turn (an exception is raised), the last one from then on."""
+    pending = list(answers)
+
+    def read_runs(client, address):
+        answer = pending.pop(0) if len(pending) > 1 else pending[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return [item['update_run'] for item in answer]
+    return read_runs
+
+
 def test_a_wait_that_runs_out_of_time_fails_with_the_runs_as_last_read(monkeypatch):
-    polled = [[described_run('u', 'b', 'InProgress'), described_run('u', 'a', 'Succeeded')]]
-    monkeypatch.setattr(azure_hci_updaterun_info, 'read_runs', lambda client, address: [item['update_run'] for item in polled[-1]])
+    monkeypatch.setattr(azure_hci_updaterun_info, 'read_runs', reads(
+        [described_run('u', 'b', 'Unknown'), described_run('u', 'a', 'InProgress')],
+        [described_run('u', 'b', 'InProgress'), described_run('u', 'a', 'Succeeded')]))
     clock = Clock()
     with pytest.raises(azure_hci_updaterun_info.ArmError) as error:
         azure_hci_updaterun_info.wait_for_terminal(None, None, timeout=25, interval=10, sleep=clock.sleep, clock=clock.time)
     assert error.value.code == 'WaitTimeout'
-    assert "u/b is InProgress" in str(error.value) and 'u/a' not in str(error.value)
+    assert "u/b is InProgress" in str(error.value) and 'u/a' not in str(error.value) and 'failed' not in str(error.value)
     result = error.value.result
     assert [(item['name'], item['summary']['state']) for item in result['update_runs']] == [('a', 'Succeeded'), ('b', 'InProgress')]
     assert (result['polls'], result['waited']) == (3, 20.0)
@@ -106,3 +120,13 @@ def test_a_refused_read_ends_the_wait_at_once(monkeypatch):
     with pytest.raises(azure_hci_updaterun_info.ArmError, match='no'):
         azure_hci_updaterun_info.wait_for_terminal(None, None, timeout=600, interval=10, sleep=clock.sleep, clock=clock.time)
     assert clock.now == 1000.0
+
+
+def test_a_wait_whose_latest_poll_failed_says_its_states_are_as_last_read(monkeypatch):
+    monkeypatch.setattr(azure_hci_updaterun_info, 'read_runs', reads(
+        [described_run('u', 'a', 'InProgress')], azure_hci_updaterun_info.ArmError('busy', status=503, code='ServiceUnavailable')))
+    clock = Clock()
+    with pytest.raises(azure_hci_updaterun_info.ArmError) as error:
+        azure_hci_updaterun_info.wait_for_terminal(None, None, timeout=25, interval=10, sleep=clock.sleep, clock=clock.time)
+    assert 'as last read: u/a is InProgress at no step in progress (the latest poll failed: HTTP 503 ServiceUnavailable: busy)' in str(error.value)
+    assert [item['summary']['state'] for item in error.value.result['update_runs']] == ['InProgress']
