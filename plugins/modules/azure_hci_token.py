@@ -88,40 +88,15 @@ resource_manager:
   type: str
   sample: https://management.azure.com/
 error:
-  description: ARM's error details (or the cloud metadata endpoint's) when the task failed on an answer from it.
+  description:
+    - ARM's error details (or the cloud metadata endpoint's) when the task failed on an answer from it, for example
+      a failure to read the cloud metadata URL.
+    - The keys are those of RV(hcifleet.azure_hci.azure_hci_updaterun#module:error) (C(status), C(code), C(message),
+      C(method), C(url), C(request_id), C(correlation_id)).
   returned: on ARM failure
   type: dict
-  contains:
-    status:
-      description: The HTTP status; null when no answer came (a dropped connection, a timeout) or a long-running operation ended Failed.
-      type: int
-      sample: 404
-    code:
-      description:
-        - ARM's error code, or the collection's own for a failure without one (for example C(ConnectionError),
-          C(Timeout), C(MalformedResponse)).
-      type: str
-      sample: ParentResourceNotFound
-    message:
-      description: ARM's error message, or what the collection saw (for example a long-running operation that ended Failed).
-      type: str
-      sample: cluster 'hci-missing' not found in resource group 'rg-hci-eastus' (subscription 00000000-0000-0000-0000-000000000000)
-    method:
-      description: The HTTP method of the request that failed.
-      type: str
-      sample: GET
-    url:
-      description: The URL of the request that failed, without its query string.
-      type: str
-      sample: https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.AzureStackHCI/clusters/c9
-    request_id:
-      description: ARM's C(x-ms-request-id) of the answer, for a support case.
-      type: str
-      sample: 6f1c2a3e-0b7d-4c55-9a51-2f1e8c0d9b44
-    correlation_id:
-      description: The C(x-ms-correlation-request-id) the task sent with each of its requests, to find them in ARM's logs.
-      type: str
-      sample: 0b0f5e4a-7d0c-4f6e-8f39-5c2b9d1f7a10
+  sample: {"status": 503, "code": "ServiceUnavailable", "message": "...", "method": "GET", "url": "https://arm.lab.example/metadata/endpoints",
+           "request_id": null, "correlation_id": "0b0f5e4a-7d0c-4f6e-8f39-5c2b9d1f7a10"}
 option:
   description: The option that was invalid, when the task failed on its input (before any request to Azure).
   returned: on invalid input

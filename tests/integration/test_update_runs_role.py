@@ -55,9 +55,7 @@ def summary_of(tmp_path, check=False):
 def test_report_mode_summarises_the_fleet_and_writes_nothing_to_arm(ansible, tmp_path):
     emulator = ansible.emulator
     inventory = static_inventory(emulator, tmp_path)
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(ROLE_PLAY, encoding='utf-8')
-    outcome = ansible.run(str(playbook), inventory=inventory, env={'ANSIBLE_SHOW_CUSTOM_STATS': '1'})
+    outcome = ansible.run(ROLE_PLAY, inventory=inventory, env={'ANSIBLE_SHOW_CUSTOM_STATS': '1'})
     assert outcome.returncode == 0, outcome
     summary = summary_of(tmp_path)
     states = expected_states(emulator)
@@ -95,10 +93,8 @@ def test_reconcile_changes_drift_once_then_nothing_and_check_mode_writes_nothing
     host_vars.mkdir()
     for name, values in hosts.items():
         (host_vars / ('%s.yml' % name)).write_text(yaml.safe_dump(values), encoding='utf-8')
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(ROLE_PLAY, encoding='utf-8')
 
-    checked = ansible.run(str(playbook), '--check', '--diff', inventory=inventory)
+    checked = ansible.run(ROLE_PLAY, '--check', '--diff', inventory=inventory)
     assert checked.returncode == 0, checked
     assert arm_writes(emulator) == []
     predicted = summary_of(tmp_path, check=True)
@@ -109,7 +105,7 @@ def test_reconcile_changes_drift_once_then_nothing_and_check_mode_writes_nothing
     assert '# Update runs (reconcile, check mode: predicted): fleet summary' in checked.stdout
     assert 'Check mode, predicted: 0 of %d clusters failed' % len(clusters) in checked.stdout
 
-    first = ansible.run(str(playbook), inventory=inventory)
+    first = ansible.run(ROLE_PLAY, inventory=inventory)
     assert first.returncode == 0, first
     assert '# Update runs (reconcile): fleet summary' in first.stdout and 'predicted' not in first.stdout
     assert sorted(summary_of(tmp_path)['changed']) == sorted(predicted['changed'])
@@ -119,7 +115,7 @@ def test_reconcile_changes_drift_once_then_nothing_and_check_mode_writes_nothing
         assert emulator.get_resource(update_run_path(cluster, update, 'fleet-run'))['properties']['duration'] == 'PT2H'
 
     mark = emulator.last_request_seq()
-    second = ansible.run(str(playbook), inventory=inventory)
+    second = ansible.run(ROLE_PLAY, inventory=inventory)
     assert second.returncode == 0, second
     assert summary_of(tmp_path)['changed_count'] == 0
     assert arm_writes(emulator, since=mark) == []
@@ -130,9 +126,7 @@ def test_a_failing_cluster_does_not_stop_the_others_and_the_gate_fails_the_play(
     ghost = {'hci-ghost-999': dict(azure_hci_subscription_id=emulator.subscription_id, azure_hci_resource_group='rg-hcifleet-wus2-01',
                                    azure_hci_cluster_name='hci-ghost-999')}
     inventory = static_inventory(emulator, tmp_path, extra_hosts=ghost, group_vars={'update_runs_max_failed_percent': 10})
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(ROLE_PLAY, encoding='utf-8')
-    outcome = ansible.run(str(playbook), inventory=inventory)
+    outcome = ansible.run(ROLE_PLAY, inventory=inventory)
     assert outcome.returncode != 0
     summary = summary_of(tmp_path)
     assert summary['clusters'] == len(emulator.clusters()) + 1
@@ -150,9 +144,7 @@ def test_a_fleet_of_fifty_pays_one_token_and_ignores_throttled_clusters(ansible,
     victim = emulator.clusters()[7]
     emulator.inject('throttle', count=100, method='GET', path='/clusters/%s/' % victim['name'], retry_after=0)
     inventory = static_inventory(emulator, tmp_path, group_vars={'update_runs_throttle': 8})
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(ROLE_PLAY, encoding='utf-8')
-    outcome = ansible.run(str(playbook), '--forks', '10', inventory=inventory, env={'ANSIBLE_FORKS': '10'})
+    outcome = ansible.run(ROLE_PLAY, '--forks', '10', inventory=inventory, env={'ANSIBLE_FORKS': '10'})
     assert outcome.returncode == 0, outcome
     summary = summary_of(tmp_path)
     assert summary['clusters'] == 50
@@ -267,9 +259,7 @@ def test_an_outright_failure_counts_in_its_own_rings_gate_and_the_final_summary_
 def test_a_refused_shared_token_fails_every_cluster_in_the_summary_instead_of_the_play(ansible, tmp_path):
     emulator = ansible.emulator
     inventory = static_inventory(emulator, tmp_path)
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(ROLE_PLAY, encoding='utf-8')
-    outcome = ansible.run(str(playbook), inventory=inventory, env={'AZURE_SECRET': 'not-the-secret-value'})
+    outcome = ansible.run(ROLE_PLAY, inventory=inventory, env={'AZURE_SECRET': 'not-the-secret-value'})
     assert outcome.returncode == 0, outcome  # the default gate (100%) lets the play finish with its summary
     summary = summary_of(tmp_path)
     assert summary['failed_count'] == summary['clusters'] == len(emulator.clusters())
@@ -284,9 +274,7 @@ def test_a_shared_token_lost_to_a_passing_fault_leaves_each_cluster_to_authentic
     # Enough 503s for the shared token's attempts (azure-identity retries), then the token endpoint recovers.
     emulator.inject('error', count=4, method='POST', path='/oauth2/v2.0/token', status=503)
     inventory = static_inventory(emulator, tmp_path)
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(ROLE_PLAY, encoding='utf-8')
-    outcome = ansible.run(str(playbook), inventory=inventory)
+    outcome = ansible.run(ROLE_PLAY, inventory=inventory)
     assert outcome.returncode == 0, outcome
     assert [entry['status'] for entry in role_task(outcome, 'Get one ARM access token for the whole fleet run')] == ['failed']
     summary = summary_of(tmp_path)
@@ -302,9 +290,7 @@ def test_a_report_wait_that_runs_out_of_time_shows_running_clusters_as_in_progre
     assert 'InProgress' in states.values() and 'Failed' in states.values()
     inventory = static_inventory(emulator, tmp_path, group_vars={'update_runs_wait': True, 'update_runs_wait_timeout': 2,
                                                                  'update_runs_wait_interval': 1, 'update_runs_max_failed_percent': 99})
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(ROLE_PLAY, encoding='utf-8')
-    outcome = ansible.run(str(playbook), inventory=inventory)
+    outcome = ansible.run(ROLE_PLAY, inventory=inventory)
     assert outcome.returncode == 0, outcome
     timed_out = [entry for entry in role_task(outcome, "Read the cluster's update runs") if entry['status'] == 'failed']
     assert timed_out and all(entry['result']['error']['code'] == 'WaitTimeout' for entry in timed_out)
@@ -318,9 +304,7 @@ def test_report_of_one_update_with_a_token_per_task(ansible, tmp_path):
     clusters = emulator.clusters()
     update = first_update(emulator, clusters[0])
     inventory = static_inventory(emulator, tmp_path, group_vars={'update_runs_update_name': update, 'update_runs_share_token': False})
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(ROLE_PLAY, encoding='utf-8')
-    outcome = ansible.run(str(playbook), inventory=inventory)
+    outcome = ansible.run(ROLE_PLAY, inventory=inventory)
     assert outcome.returncode == 0, outcome
     assert [entry['status'] for entry in role_task(outcome, 'Get one ARM access token for the whole fleet run')] == ['skipped']
     listed = [entry['path'] for entry in emulator.requests(kind='arm') if entry['path'].lower().endswith('/updateruns')]
@@ -354,10 +338,8 @@ def test_the_subscription_comes_from_the_environment_only_for_hosts_without_one(
                               azure_hci_cluster_name=own['name'])
     path = tmp_path / 'inventory.yml'
     path.write_text(yaml.safe_dump({'all': {'hosts': hosts, 'vars': {'ansible_connection': 'local'}}}), encoding='utf-8')
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(ROLE_PLAY, encoding='utf-8')
 
-    outcome = ansible.run(str(playbook), inventory=str(path), env={'AZURE_SUBSCRIPTION_ID': subscriptions[1]})
+    outcome = ansible.run(ROLE_PLAY, inventory=str(path), env={'AZURE_SUBSCRIPTION_ID': subscriptions[1]})
     assert outcome.returncode == 0, outcome
     summary = summary_of(tmp_path)
     assert {item['cluster_name']: (item['subscription_id'], item['resource_group']) for item in summary['outcomes']} == {
@@ -377,10 +359,8 @@ def test_a_misspelled_key_of_a_desired_run_fails_that_cluster_before_any_request
     host_vars.mkdir()
     (host_vars / ('%s.yml' % typo['name'])).write_text(yaml.safe_dump({'update_runs_desired': [
         {'update_name': update, 'name': 'typo-run', 'run_stat': 'Failed', 'progres': {'name': 'x'}}]}), encoding='utf-8')
-    playbook = tmp_path / 'site.yml'
-    playbook.write_text(ROLE_PLAY, encoding='utf-8')
     mark = emulator.last_request_seq()
-    outcome = ansible.run(str(playbook), inventory=inventory)
+    outcome = ansible.run(ROLE_PLAY, inventory=inventory)
     assert outcome.returncode != 0, outcome
     refused = [entry for entry in outcome.results if entry['status'] == 'failed']
     assert [(entry['host'], entry['action']) for entry in refused] == [(typo['name'], 'ansible.builtin.validate_argument_spec')], outcome

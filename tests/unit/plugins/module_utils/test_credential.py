@@ -99,14 +99,19 @@ def test_invalidate_builds_a_new_credential():
     assert len(built) == 2
 
 
+def credential_raising(exception):
+    """A credential factory whose credential raises ``exception`` when asked for a token."""
+    class Raising:
+        def get_token(self, scope):
+            raise exception
+    return Raising
+
+
 def test_authentication_errors_become_one_readable_failure():
     from azure.core.exceptions import ClientAuthenticationError
 
-    class Refusing:
-        def get_token(self, scope):
-            raise ClientAuthenticationError(message='AADSTS7000215: Invalid client secret provided.\nTrace ID: 1\n\nmore')
-
-    tokens = AccessTokens(Refusing, 's', 'service principal with a client secret, client id app', clock=lambda: 0)
+    refusing = credential_raising(ClientAuthenticationError(message='AADSTS7000215: Invalid client secret provided.\nTrace ID: 1\n\nmore'))
+    tokens = AccessTokens(refusing, 's', 'service principal with a client secret, client id app', clock=lambda: 0)
     with pytest.raises(AuthenticationFailed) as error:
         tokens.token()
     assert str(error.value) == ('authentication failed (service principal with a client secret, client id app): '
@@ -116,15 +121,13 @@ def test_authentication_errors_become_one_readable_failure():
 def test_a_chain_names_every_credential_it_tried_with_its_reason():
     from azure.identity import CredentialUnavailableError
 
-    class Chain:  # azure-identity's ChainedTokenCredential message, as it is worded
-        def get_token(self, scope):
-            raise CredentialUnavailableError(message=(
-                'ChainedTokenCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n'
-                '\tManagedIdentityCredential: ManagedIdentityCredential authentication unavailable.\n'
-                '\tAzureCliCredential: Azure CLI not found on path\n'
-                'To mitigate this issue, please refer to the troubleshooting guidelines here at https://aka.ms/azsdk/python/identity'))
-
-    tokens = AccessTokens(Chain, 's', 'a managed identity, then the Azure CLI', clock=lambda: 0)
+    # azure-identity's ChainedTokenCredential message, as it is worded
+    chain = credential_raising(CredentialUnavailableError(message=(
+        'ChainedTokenCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n'
+        '\tManagedIdentityCredential: ManagedIdentityCredential authentication unavailable.\n'
+        '\tAzureCliCredential: Azure CLI not found on path\n'
+        'To mitigate this issue, please refer to the troubleshooting guidelines here at https://aka.ms/azsdk/python/identity')))
+    tokens = AccessTokens(chain, 's', 'a managed identity, then the Azure CLI', clock=lambda: 0)
     with pytest.raises(AuthenticationFailed) as error:
         tokens.token()
     assert str(error.value) == ('authentication failed (a managed identity, then the Azure CLI): ChainedTokenCredential failed to retrieve '
@@ -147,12 +150,9 @@ def test_azure_core_without_azure_identity_is_named_not_a_traceback():
 def test_the_token_endpoints_raw_answer_is_not_repeated_in_the_failure():
     from azure.core.exceptions import ClientAuthenticationError
 
-    class Garbled:
-        def get_token(self, scope):
-            raise ClientAuthenticationError(message='Authentication failed: JSON is invalid: Expecting value: line 1 column 9\n'
-                                                    'Content: {"token_type": "Bearer", "access_token": "eyJ0eXAiOiJKV1Qi')
-
-    tokens = AccessTokens(Garbled, 's', 'service principal with a client secret, client id app', clock=lambda: 0)
+    garbled = credential_raising(ClientAuthenticationError(message='Authentication failed: JSON is invalid: Expecting value: line 1 column 9\n'
+                                                                   'Content: {"token_type": "Bearer", "access_token": "eyJ0eXAiOiJKV1Qi'))
+    tokens = AccessTokens(garbled, 's', 'service principal with a client secret, client id app', clock=lambda: 0)
     with pytest.raises(AuthenticationFailed) as error:
         tokens.token()
     assert str(error.value) == ('authentication failed (service principal with a client secret, client id app): '
