@@ -97,6 +97,7 @@ options:
     description:
       - How many times a request is retried after throttling (429), a 5xx answer, a dropped connection, a timeout
         or a malformed answer, before the task fails with ARM's error code, message and request id.
+      - 0 to 100.
     type: int
     default: 5
   max_retry_delay:

@@ -38,6 +38,9 @@ COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'hcifleet.azure_hci/%s' % COLLECTION_VERSION
 TERMINAL_OPERATION_STATUSES = ('succeeded', 'failed', 'canceled', 'cancelled')
 # 401 codes after which a fresh token may succeed.
+# Answers after which a write may have been carried out all the same: an internal error, or a gateway that lost the
+# backend's answer. 429 and 503 say the request was turned away.
+MAYBE_PROCESSED_STATUS = (500, 502, 504)
 TOKEN_ERROR_CODES = ('ExpiredAuthenticationToken', 'InvalidAuthenticationToken', 'InvalidAuthenticationTokenAudience')
 
 
@@ -131,7 +134,7 @@ class ArmClient:
     # ------------------------------------------------------------ resources
 
     def get(self, path, api_version):
-        return self.request('GET', path, api_version).body
+        return _resource(self.request('GET', path, api_version), 'GET', self.url_for(path, api_version))
 
     def get_optional(self, path, api_version):
         """The resource, or None when ARM answers 404 ResourceNotFound."""
@@ -143,7 +146,13 @@ class ArmClient:
             raise
 
     def put(self, path, api_version, body):
-        return self.request('PUT', path, api_version, body=body).body
+        url = self.url_for(path, api_version)
+        response = self.request('PUT', url, body=body)
+        try:
+            return _resource(response, 'PUT', url)
+        except ArmError as exc:
+            exc.message += '; the write was accepted, so it may have been applied in Azure: run the task again to see'
+            raise
 
     def delete(self, path, api_version, operation_timeout=600.0):
         """DELETE and follow the long-running operation to its end."""
@@ -159,7 +168,10 @@ class ArmClient:
         while url:
             followed.add(url)
             page = self.request('GET', url).body or {}
-            yield from page.get('value') or []
+            items = page.get('value') if isinstance(page, dict) else None
+            if not isinstance(page, dict) or not isinstance(items or [], list) or not all(isinstance(item, dict) for item in items or []):
+                raise _malformed('a list page that is not an object with a list of objects in value', 'GET', url)
+            yield from items or []
             url = page.get('nextLink')
             if url:
                 self._require_same_origin(url, 'a nextLink')
@@ -219,7 +231,7 @@ class ArmClient:
         data = json.dumps(body) if body is not None else None
         refreshed = False
         attempt = 0
-        # A write whose answer was lost (a timeout, a dropped connection, an unreadable 2xx) may have been applied:
+        # A write whose answer was lost (a timeout, a dropped connection, an unreadable 2xx, a 500/502/504) may have been applied:
         # if the request then fails for good, the message must not read as 'nothing happened'.
         maybe_applied = False
         while True:
@@ -268,6 +280,10 @@ class ArmClient:
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             raise _Retryable(ArmError('connection failed: %s' % _reason(exc), code='ConnectionError', method=method, url=url),
                              answer_lost=True)
+        except requests.exceptions.InvalidHeader:
+            # Its text quotes the header, which may be the Authorization header: never print it.
+            raise ArmError('a request header is not valid (an access_token with spaces or line breaks?)', code='RequestError',
+                           method=method, url=url)
         except OSError as exc:
             # The rest of requests' errors (InvalidURL, TooManyRedirects, ...) and an unreadable CA bundle: a retry cannot help.
             raise ArmError('request failed: %s' % _reason(exc), code='RequestError', method=method, url=url)
@@ -278,7 +294,7 @@ class ArmClient:
             raise _Retryable(ArmError(error.get('message') or raw.reason or 'HTTP %s' % raw.status_code, status=raw.status_code,
                                       code=error.get('code') or 'HTTP%s' % raw.status_code, method=method, url=url, request_id=request_id,
                                       correlation_id=response_headers.get('x-ms-correlation-request-id')),
-                             retry_after=response_headers.get('Retry-After'))
+                             retry_after=response_headers.get('Retry-After'), answer_lost=raw.status_code in MAYBE_PROCESSED_STATUS)
         body = None
         if raw.content and raw.content.strip():
             body = _json_or_none(raw.content)
@@ -319,8 +335,21 @@ class _Retryable(Exception):
 def _noting_maybe_applied(error, maybe_applied, correlation_id):
     error.correlation_id = error.correlation_id or correlation_id
     if maybe_applied:
-        error.message += '; an earlier attempt whose answer was lost may have been applied in Azure: run the task again to see'
+        error.message += '; an attempt whose outcome is unknown (its answer was lost, or a server error ended it) may have been applied in Azure: run the task again to see'
     return error
+
+
+def _resource(response, method, url):
+    """The body of an answer that must be one resource: a JSON object (or nothing, which callers treat as unknown)."""
+    if response.body is not None and not isinstance(response.body, dict):
+        raise _malformed('a %s where a resource (an object) belongs' % type(response.body).__name__, method, url,
+                         response.headers.get('x-ms-request-id'))
+    return response.body
+
+
+def _malformed(what, method, url, request_id=None):
+    # Valid JSON of the wrong shape is not a passing fault (as a cut-off answer is): no retry, a clean failure.
+    return ArmError('ARM answered with %s' % what, code='MalformedResponse', method=method, url=url, request_id=request_id)
 
 
 def _origin(url):

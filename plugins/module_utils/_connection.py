@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 
 try:
     from urllib.parse import urlsplit
@@ -38,6 +39,12 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RetryPolicy
 
 MAX_SECONDS = 86400
+# A wait for an update run or an operation: updates take hours, a week is more than any of them.
+MAX_WAIT_SECONDS = 7 * MAX_SECONDS
+# Retries back off exponentially up to max_retry_delay each; a hundred of them already last longer than any fault should.
+MAX_RETRIES = 100
+# A bearer token is printable ASCII without spaces (RFC 6750's b64token); anything else would break the header.
+_TOKEN_CHARACTERS = re.compile(r'\A[\x21-\x7e]+\Z')
 
 
 def check_connection_options(options):
@@ -46,8 +53,8 @@ def check_connection_options(options):
     # timeout beyond the platform's time_t fails deep inside the HTTP library, and no single request needs longer.
     if options.get('request_timeout') is not None and not 0 < options['request_timeout'] <= MAX_SECONDS:
         raise InvalidOption('request_timeout', 'must be more than 0 and at most %d seconds (a day), got %s' % (MAX_SECONDS, options['request_timeout']))
-    if options.get('max_retries') is not None and options['max_retries'] < 0:
-        raise InvalidOption('max_retries', 'must be 0 or more, got %s' % options['max_retries'])
+    if options.get('max_retries') is not None and not 0 <= options['max_retries'] <= MAX_RETRIES:
+        raise InvalidOption('max_retries', 'must be 0 to %d, got %s' % (MAX_RETRIES, options['max_retries']))
     if options.get('max_retry_delay') is not None and not 0 <= options['max_retry_delay'] <= MAX_SECONDS:
         raise InvalidOption('max_retry_delay', 'must be 0 to %d seconds (a day), got %s' % (MAX_SECONDS, options['max_retry_delay']))
     cloud_environment = options.get('cloud_environment') or 'AzureCloud'
@@ -67,6 +74,10 @@ def check_connection_options(options):
     # requests and azure-identity would fail on a missing file only at the first request, naming the path but not the option.
     if options.get('ca_path') and not os.path.exists(options['ca_path']):
         raise InvalidOption('ca_path', 'no such file or directory: %s' % options['ca_path'])
+    if options.get('access_token') and not _TOKEN_CHARACTERS.match(options['access_token']):
+        # Never echo the value: requests would quote the whole header in its error, which no_log masking cannot match.
+        raise InvalidOption('access_token', 'must be the token alone, but it contains spaces, line breaks or other characters a '
+                            'bearer token cannot hold (a YAML block scalar adds a line break: pass the token through the trim filter)')
     plan = credential_plan(options)
     if plan.kind == 'client_certificate' and not os.path.isfile(plan.certificate_path):
         raise InvalidOption('client_certificate_path', 'no such file: %s' % plan.certificate_path)
@@ -108,7 +119,12 @@ def resolve_cloud(cloud_environment, transport):
     try:
         return cloud_from_metadata(cloud_environment, transport.fetch_json(cloud_environment))
     except ArmError as exc:
-        raise InvalidOption('cloud_environment', 'cannot read the cloud metadata at %s: %s' % (cloud_environment.split('?')[0], exc))
+        if exc.status is not None and 400 <= exc.status < 500:
+            # The endpoint answered and refused the URL (404, say): the option is wrong, and stays wrong on a retry.
+            raise InvalidOption('cloud_environment', 'cannot read the cloud metadata at %s: %s' % (cloud_environment.split('?')[0], exc))
+        # An outage, a timeout, an untrusted certificate: the option may be right, and the error keeps its code and ids.
+        exc.message = 'cannot read the cloud metadata (cloud_environment): %s' % exc.message
+        raise
     except CloudError as exc:
         raise InvalidOption('cloud_environment', str(exc))
 

@@ -39,7 +39,8 @@ class RetryPolicy:
         if hinted is not None:
             return min(hinted, self.max_delay)
         jitter = random.random() if jitter is None else jitter
-        return min(self.max_delay, self.backoff * (2 ** attempt) * (0.5 + jitter / 2))
+        # 2 ** 30 seconds is beyond any max_delay already; a larger exponent only risks an overflow.
+        return min(self.max_delay, self.backoff * (2 ** min(attempt, 30)) * (0.5 + jitter / 2))
 
     def poll_delay(self, retry_after=None, now=None):
         """Seconds to wait before polling a long-running operation again.

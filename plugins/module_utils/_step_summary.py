@@ -15,7 +15,11 @@ __metaclass__ = type
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values import enum_key
 
-_CANONICAL_STATUS = {enum_key(status): status for status in ('Success', 'Error', 'InProgress', 'Unknown status')}
+# The spec's enums: an update run's state, and a step's status.
+RUN_STATES = ('Unknown', 'Succeeded', 'InProgress', 'Failed')
+STEP_STATUSES = ('Success', 'Error', 'InProgress', 'Unknown status')
+_CANONICAL_STATE = {enum_key(state): state for state in RUN_STATES}
+_CANONICAL_STATUS = {enum_key(status): status for status in STEP_STATUSES}
 
 
 def summarize_steps(update_run):
@@ -23,7 +27,8 @@ def summarize_steps(update_run):
     properties = (update_run or {}).get('properties') or {}
     root = properties.get('progress') if isinstance(properties.get('progress'), dict) else None
     summary = {
-        'state': properties.get('state'),
+        # Spelled as the spec does, whoever wrote it: the fleet summary counts 'Failed' runs by this value.
+        'state': _canonical(properties.get('state'), _CANONICAL_STATE),
         'total_steps': 0,
         'step_counts': {},
         'failed_steps': [],
@@ -47,7 +52,8 @@ def child_steps(step):
 
 def _visit(step, parent_path, summary):
     """Depth-first: record leaves and deepest Error/InProgress steps; return the statuses in this subtree."""
-    path = parent_path + [step.get('name') or '']
+    name = step.get('name')
+    path = parent_path + [name if isinstance(name, str) else '' if name is None else str(name)]
     children = child_steps(step)
     below = set()
     for child in children:
@@ -67,7 +73,14 @@ def _status(step):
     status = step.get('status')
     if status is None or status == '':
         return 'Unknown status'
-    return _CANONICAL_STATUS.get(enum_key(status), status)
+    return _canonical(status, _CANONICAL_STATUS)
+
+
+def _canonical(value, spellings):
+    """The spec's spelling of an enum value; a value outside the enum as text (a server may return anything)."""
+    if value is None or isinstance(value, str):
+        return spellings.get(enum_key(value), value) if value else value
+    return str(value)
 
 
 def _step_brief(path, step, error=False):

@@ -30,11 +30,9 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_values imp
     location_key,
 )
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._step_summary import child_steps
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._step_summary import RUN_STATES, child_steps
 
 RESOURCE_TYPE = 'Microsoft.AzureStackHCI/updates/updateRuns'
-RUN_STATES = ('Unknown', 'Succeeded', 'InProgress', 'Failed')
-STEP_STATUSES = ('Success', 'Error', 'InProgress', 'Unknown status')
 
 # option name -> (ARM property name, how values compare)
 STEP_FIELDS = (

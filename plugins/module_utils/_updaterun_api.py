@@ -55,9 +55,40 @@ def update_run_address(params, require_update=True, require_name=True):
 def read_update_run(client, address):
     """The update run as ARM returns it, or None if it does not exist (its cluster and update do)."""
     try:
-        return client.get_optional(address.id, address.api_version)
+        run = client.get_optional(address.id, address.api_version)
     except ArmError as exc:
         raise explain_missing_parent(client, address, exc)
+    return checked_update_run(run, 'GET', client.url_for(address.id))
+
+
+def write_update_run(client, address, body):
+    """PUT the update run; ARM's answer, the resource as it now stands."""
+    run = client.put(address.id, address.api_version, body)
+    try:
+        return checked_update_run(run, 'PUT', client.url_for(address.id))
+    except ArmError as exc:
+        exc.message += '; the write was accepted, so it may have been applied in Azure: run the task again to see'
+        raise
+
+
+def checked_update_run(run, method=None, url=None):
+    """``run`` when its parts are of the spec's types where the modules read into them; MalformedResponse otherwise.
+
+    The step tree below the root step is read leniently (a malformed step list counts as no steps), so only the
+    objects that hold it are checked.
+    """
+    if run is None:
+        return run
+    wrong = [key for key in ('id', 'name', 'location') if run.get(key) is not None and not isinstance(run[key], str)]
+    if wrong:
+        raise ArmError('ARM returned an update run whose %s is not a string (%s)' % (wrong[0], type(run[wrong[0]]).__name__),
+                       code='MalformedResponse', method=method, url=url)
+    properties = run.get('properties')
+    for what, value in (('properties', properties), ('properties.progress', properties.get('progress') if isinstance(properties, dict) else None)):
+        if value is not None and not isinstance(value, dict):
+            raise ArmError('ARM returned an update run whose %s is not an object (%s)' % (what, type(value).__name__),
+                           code='MalformedResponse', method=method, url=url)
+    return run
 
 
 def explain_missing_parent(client, address, error):

@@ -163,7 +163,7 @@ options:
     default: '2024-04-01'
   operation_timeout:
     description:
-      - Seconds to wait for a deletion (a long-running operation) to finish.
+      - Seconds to wait for a deletion (a long-running operation) to finish; 0 to 604800 (a week).
       - The operation's status is polled as often as ARM asks with C(Retry-After) (every second when it does not say,
         at most O(max_retry_delay) apart), and read once more when the time is up before the task reports
         C(OperationTimeout).
@@ -414,6 +414,7 @@ option:
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module import MODULE_ERRORS, AzureModule
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import MAX_WAIT_SECONDS
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._step_summary import summarize_steps
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._updaterun import (
@@ -427,6 +428,7 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._updaterun impo
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._updaterun_api import (
     explain_missing_parent,
     read_update_run,
+    write_update_run,
     update_run_address,
 )
 
@@ -463,7 +465,7 @@ def present(azure, address, desired):
         after = predicted_update_run(current, merged_update_run(current, desired), address.id, address.update, address.name)
     else:
         try:
-            after = client.put(address.id, address.api_version, merged_update_run(current, desired))
+            after = write_update_run(client, address, merged_update_run(current, desired))
         except ArmError as exc:
             raise explain_missing_parent(client, address, exc)
     return current, after, changed, differences
@@ -481,8 +483,8 @@ def run(azure):
     params = azure.params
     address = update_run_address(params)
     desired = desired_update_run(params)
-    if not params['operation_timeout'] >= 0:  # NaN too
-        raise InvalidOption('operation_timeout', 'must be 0 or more seconds, got %s' % params['operation_timeout'])
+    if not 0 <= params['operation_timeout'] <= MAX_WAIT_SECONDS:  # NaN too
+        raise InvalidOption('operation_timeout', 'must be 0 to %d seconds (a week), got %s' % (MAX_WAIT_SECONDS, params['operation_timeout']))
     if params['state'] == 'absent':
         named = [option for option in DESIRED_OPTION_NAMES if params.get(option) is not None]
         if named:

@@ -69,12 +69,13 @@ options:
   wait:
     description:
       - Poll until every selected update run is V(Succeeded) or V(Failed).
-      - Fails when O(wait_timeout) passes first, reporting each run's state and current step.
+      - Fails when O(wait_timeout) passes first, reporting each run's state and current step. The last poll is at
+        O(wait_timeout), also when O(wait_interval) is longer.
     type: bool
     default: false
   wait_timeout:
     description:
-      - Seconds to wait with O(wait=true).
+      - Seconds to wait with O(wait=true); 0 to 604800 (a week).
     type: float
     default: 3600
   wait_interval:
@@ -174,7 +175,7 @@ error:
       C(method), C(url), C(request_id), C(correlation_id)).
   returned: on ARM failure
   type: dict
-  sample: {"status": null, "code": "WaitTimeout", "message": "gave up waiting after 3590 seconds ...", "method": null, "url": null,
+  sample: {"status": null, "code": "WaitTimeout", "message": "gave up waiting after 3600 seconds ...", "method": null, "url": null,
            "request_id": null, "correlation_id": null}
 option:
   description: The option that was invalid, when the task failed on its input (before any request to Azure).
@@ -187,11 +188,12 @@ import time
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError, seconds_text
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module import MODULE_ERRORS, AzureModule
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import MAX_SECONDS
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import MAX_SECONDS, MAX_WAIT_SECONDS
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RETRYABLE_STATUS
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._step_summary import summarize_steps
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._updaterun_api import (
+    checked_update_run,
     explain_missing_parent,
     read_update_run,
     update_run_address,
@@ -217,13 +219,18 @@ def read_runs(client, address):
         return [run] if run is not None else []
     try:
         if address.update:
-            return list(client.list(address.update_id + '/updateRuns', address.api_version))
-        runs = []
-        for update in client.list(address.cluster_id + '/updates', address.api_version):
-            runs.extend(client.list(update['id'] + '/updateRuns', address.api_version))
-        return runs
+            runs = list(client.list(address.update_id + '/updateRuns', address.api_version))
+        else:
+            runs = []
+            for update in client.list(address.cluster_id + '/updates', address.api_version):
+                if not isinstance(update.get('id'), str):
+                    raise ArmError('ARM listed an update without an id', code='MalformedResponse', method='GET',
+                                   url=client.url_for(address.cluster_id + '/updates'))
+                runs.extend(client.list(update['id'] + '/updateRuns', address.api_version))
     except ArmError as exc:
         raise explain_missing_parent(client, address, exc)
+    listed_under = client.url_for(address.update_id if address.update else address.cluster_id)
+    return [checked_update_run(run, 'GET', listed_under) for run in runs]
 
 
 def described(run):
@@ -237,14 +244,18 @@ def is_terminal(item):
     return str(item['summary']['state'] or '').lower() in TERMINAL_STATES
 
 
-def wait_for_terminal(client, address, timeout, interval, sleep=time.sleep, clock=time.time):
-    """Read, then poll until every run is terminal; transient read failures, the first read's too, do not end the wait."""
+def wait_for_terminal(read, timeout, interval, sleep=time.sleep, clock=time.time):
+    """Call ``read`` (the described runs), then poll until every run is terminal.
+
+    The last poll is at the deadline (a second at the least after the one before it). Transient read failures, the
+    first read's too, do not end the wait.
+    """
     started = clock()
     deadline = started + timeout
     items, polls, failure = None, 0, None
     while True:
         try:
-            items, failure = [described(run) for run in read_runs(client, address)], None
+            items, failure = read(), None
         except ArmError as exc:
             if not _transient(exc):
                 raise
@@ -252,7 +263,8 @@ def wait_for_terminal(client, address, timeout, interval, sleep=time.sleep, cloc
         polls += 1
         if failure is None and all(is_terminal(item) for item in items):
             return items, polls, round(clock() - started, 1)
-        if clock() + interval > deadline:
+        remaining = deadline - clock()
+        if remaining <= 0:
             if items is None:
                 raise failure  # never read once: why not is the answer
             pending = '; '.join('%s/%s is %s at %s' % (item['update_name'], item['name'], item['summary']['state'], _current(item))
@@ -260,10 +272,9 @@ def wait_for_terminal(client, address, timeout, interval, sleep=time.sleep, cloc
             if failure is not None:
                 pending = 'as last read: %s (the latest poll failed: %s)' % (pending, failure)
             # The failed task still reports the runs as last read, so that a caller sees where each one stands.
-            raise ArmError('gave up waiting after %d seconds (another poll would pass wait_timeout=%s): %s'
-                           % (int(clock() - started), seconds_text(timeout), pending), code='WaitTimeout',
-                           result=dict(update_runs=sorted_runs(items), polls=polls, waited=round(clock() - started, 1)))
-        sleep(interval)
+            raise ArmError('gave up waiting after %d seconds (wait_timeout=%s): %s' % (int(clock() - started), seconds_text(timeout), pending),
+                           code='WaitTimeout', result=dict(update_runs=sorted_runs(items), polls=polls, waited=round(clock() - started, 1)))
+        sleep(min(interval, max(remaining, 1.0)))
 
 
 def _transient(error):
@@ -281,14 +292,15 @@ def run(azure):
         raise InvalidOption('name', 'selecting one update run needs update_name too')
     # At least a second between polls: a wait of hours must not read ARM back to back (and be throttled for it);
     # at most a day, which is also what time.sleep() takes on every platform.
-    if not params['wait_timeout'] >= 0:  # NaN too
-        raise InvalidOption('wait_timeout', 'must be 0 or more seconds, got %s' % params['wait_timeout'])
+    if not 0 <= params['wait_timeout'] <= MAX_WAIT_SECONDS:  # NaN too
+        raise InvalidOption('wait_timeout', 'must be 0 to %d seconds (a week), got %s' % (MAX_WAIT_SECONDS, params['wait_timeout']))
     if not 1 <= params['wait_interval'] <= MAX_SECONDS:
         raise InvalidOption('wait_interval', 'must be 1 to %d seconds, got %s' % (MAX_SECONDS, params['wait_interval']))
     address = update_run_address(params, require_update=False, require_name=False)
     client = azure.client()
     if params['wait']:
-        items, polls, waited = wait_for_terminal(client, address, params['wait_timeout'], params['wait_interval'])
+        items, polls, waited = wait_for_terminal(lambda: [described(run) for run in read_runs(client, address)],
+                                                 params['wait_timeout'], params['wait_interval'])
     else:
         items, polls, waited = [described(run) for run in read_runs(client, address)], 1, 0.0
     return dict(changed=False, update_runs=sorted_runs(items), polls=polls, waited=waited)

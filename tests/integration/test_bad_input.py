@@ -148,6 +148,11 @@ CASES = [
     Case('a wait_interval that is not a number', INFO, dict(wait=True, wait_interval='nan'), ['wait_interval']),
     Case('an operation_timeout that is not a number', UPDATERUN, dict(state='absent', operation_timeout='nan', name='existing'),
          ['operation_timeout']),
+    Case('a wait_timeout without end', INFO, dict(wait=True, wait_timeout='inf'), ['wait_timeout', 'a week']),
+    Case('max_retries past a hundred', TOKEN, dict(max_retries=100000), ['max_retries']),
+    # ---------------------------------------------------------------- a token that would break the Authorization header
+    Case('an access_token ending in a line break', INFO, dict(access_token='eyJ0eXAiOiJKV1QifQ.eyJleHAiOjF9.c2lnbmF0dXJl\n'),
+         ['access_token', 'line breaks']),
 ]
 
 

@@ -647,7 +647,10 @@ def test_a_cloud_metadata_read_rides_out_a_transient_fault(matrix, case):
 
 def test_cloud_metadata_failing_every_time_fails_naming_cloud_environment(matrix):
     result = matrix.result('metadata-503-every-time')
-    assert_failed_cleanly(result, 'cloud_environment', 'HTTP 503', 'gave up after 3 attempts')
+    assert_failed_cleanly(result, 'cannot read the cloud metadata (cloud_environment)', 'HTTP 503', 'gave up after 3 attempts')
+    # A request that failed, with its code and ids, not an invalid option: the URL may be right, and a retry may pass.
+    assert 'option' not in result and (result['error']['status'], result['error']['method']) == (503, 'GET')
+    assert result['error']['url'].endswith('/metadata/endpoints')
     faulted = [entry for entry in matrix.snapshot['requests'] if entry['kind'] == 'metadata' and entry['fault']]
     assert len(faulted) == sum(fault.count for fault in METADATA_CASES.values())  # every armed fault used, none retried past
     assert len(matrix.requests_of(matrix.read_targets['metadata'])) == len(METADATA_CASES) - 1  # the failed one never read

@@ -124,11 +124,13 @@ def test_a_timeout_that_persists_fails_cleanly():
     assert error.value.correlation_id == arm.correlation_id
 
 
-MAYBE_APPLIED = 'an earlier attempt whose answer was lost may have been applied in Azure: run the task again to see'
+MAYBE_APPLIED = ('an attempt whose outcome is unknown (its answer was lost, or a server error ended it) may have been applied in Azure: '
+                 'run the task again to see')
 
 
 @pytest.mark.parametrize('lost', [requests.exceptions.ReadTimeout('slow'), requests.exceptions.ConnectionError('reset by peer'),
-                                  Reply(200, raw=b'{"id": "/sub')])
+                                  Reply(200, raw=b'{"id": "/sub'), arm_error(500, 'InternalServerError'), arm_error(502, 'BadGateway'),
+                                  arm_error(504, 'GatewayTimeout')])
 def test_a_write_that_fails_after_an_answer_was_lost_says_it_may_have_been_applied(lost):
     arm, _session, _sleeps = client(lost, arm_error(503, 'ServiceUnavailable', 'busy'), retries=1)
     with pytest.raises(ArmError) as error:
@@ -142,7 +144,9 @@ def test_a_write_that_fails_after_an_answer_was_lost_says_it_may_have_been_appli
 
 
 @pytest.mark.parametrize('method, script', [
-    ('put', [arm_error(503, 'ServiceUnavailable', 'busy')] * 2),  # every answer arrived: nothing was applied
+    ('put', [arm_error(503, 'ServiceUnavailable', 'busy')] * 2),  # turned away every time: nothing was applied
+    ('put', [arm_error(429, 'TooManyRequests', 'slow down')] * 2),
+    ('get', [arm_error(504, 'GatewayTimeout', 'slow')] * 2),  # a read changes nothing
     ('put', [requests.exceptions.ConnectTimeout('no route')] * 2),  # never connected, so never sent
     ('get', [requests.exceptions.ReadTimeout('slow')] * 2),  # a read changes nothing
 ])
@@ -204,13 +208,13 @@ def test_get_optional_is_none_for_a_missing_resource_only():
 
 
 def test_lists_follow_next_link():
-    arm, session, _sleeps = client(Reply(200, {'value': [1, 2], 'nextLink': BASE + 'x?page=2'}), Reply(200, {'value': [3]}))
-    assert list(arm.list('/x', 'v')) == [1, 2, 3]
+    arm, session, _sleeps = client(Reply(200, {'value': [{'id': 1}, {'id': 2}], 'nextLink': BASE + 'x?page=2'}), Reply(200, {'value': [{'id': 3}]}))
+    assert list(arm.list('/x', 'v')) == [{'id': 1}, {'id': 2}, {'id': 3}]
     assert session.sent[1]['url'] == BASE + 'x?page=2'
 
 
 def test_a_next_link_to_another_host_is_refused_before_sending_the_token():
-    arm, session, _sleeps = client(Reply(200, {'value': [1], 'nextLink': 'https://evil.test/x'}))
+    arm, session, _sleeps = client(Reply(200, {'value': [{'id': 1}], 'nextLink': 'https://evil.test/x'}))
     with pytest.raises(ArmError, match='refusing to send credentials'):
         list(arm.list('/x', 'v'))
     assert len(session.sent) == 1
@@ -218,13 +222,54 @@ def test_a_next_link_to_another_host_is_refused_before_sending_the_token():
 
 def test_a_next_link_that_repeats_ends_the_list_with_an_error_instead_of_looping():
     again = BASE + 'x?api-version=v&$skipToken=same'
-    arm, session, _sleeps = client(Reply(200, {'value': [1], 'nextLink': again}), Reply(200, {'value': [2], 'nextLink': again}))
+    arm, session, _sleeps = client(Reply(200, {'value': [{'id': 1}], 'nextLink': again}), Reply(200, {'value': [{'id': 2}], 'nextLink': again}))
     items = []
     with pytest.raises(ArmError) as error:
         items.extend(arm.list('/x', 'v'))
     assert error.value.code == 'NextLinkLoop'
-    assert items == [1, 2]
+    assert items == [{'id': 1}, {'id': 2}]
     assert len(session.sent) == 2
+
+
+@pytest.mark.parametrize('page', [[{'id': 1}], 'value', {'value': {'id': 1}}, {'value': [1, 2]}, {'value': ['a']}])
+def test_a_list_page_of_the_wrong_shape_fails_cleanly_without_a_retry(page):
+    arm, session, sleeps = client(Reply(200, {'value': [{'id': 0}], 'nextLink': BASE + 'x?page=2'}), Reply(200, page))
+    items = []
+    with pytest.raises(ArmError) as error:
+        items.extend(arm.list('/x', 'v'))
+    assert error.value.code == 'MalformedResponse'
+    assert (error.value.method, error.value.url) == ('GET', BASE + 'x?page=2')
+    assert 'a list page that is not an object with a list of objects in value' in str(error.value)
+    assert items == [{'id': 0}] and len(session.sent) == 2 and sleeps == []
+
+
+@pytest.mark.parametrize('body, kind', [([{'id': 1}], 'list'), ('text', 'str'), (7, 'int')])
+def test_a_resource_that_is_not_an_object_fails_cleanly_without_a_retry(body, kind):
+    arm, session, sleeps = client(Reply(200, body))
+    with pytest.raises(ArmError) as error:
+        arm.get('/x', 'v')
+    assert (error.value.code, error.value.request_id) == ('MalformedResponse', 'req-200')
+    assert 'ARM answered with a %s where a resource (an object) belongs' % kind in str(error.value)
+    assert len(session.sent) == 1 and sleeps == []
+
+
+def test_a_write_answered_with_something_else_than_a_resource_may_have_been_applied():
+    arm, session, _sleeps = client(Reply(200, ['accepted']))
+    with pytest.raises(ArmError) as error:
+        arm.put('/x', 'v', {'a': 1})
+    assert error.value.code == 'MalformedResponse' and error.value.method == 'PUT'
+    assert 'the write was accepted, so it may have been applied in Azure' in str(error.value)
+    assert len(session.sent) == 1
+
+
+def test_an_invalid_header_never_quotes_the_header():
+    header = 'Bearer eyJ0eXAi.secret-part\n'
+    arm, _session, _sleeps = client(requests.exceptions.InvalidHeader('Invalid leading whitespace, reserved character(s), or return '
+                                                                      "character(s) in header value: %r" % header))
+    with pytest.raises(ArmError) as error:
+        arm.get('/x', 'v')
+    assert error.value.code == 'RequestError'
+    assert 'secret-part' not in str(error.value) and 'a request header is not valid' in str(error.value)
 
 
 def test_delete_follows_azure_async_operation_to_success():
@@ -303,8 +348,9 @@ def test_an_explicit_ca_path_is_passed_with_every_request():
 
 
 def test_a_next_link_with_the_default_port_written_out_is_the_same_origin():
-    arm, session, _sleeps = client(Reply(200, {'value': [1], 'nextLink': 'https://management.example.test:443/x?page=2'}), Reply(200, {'value': [2]}))
-    assert list(arm.list('/x', 'v')) == [1, 2]
+    arm, session, _sleeps = client(Reply(200, {'value': [{'id': 1}], 'nextLink': 'https://management.example.test:443/x?page=2'}),
+                                   Reply(200, {'value': [{'id': 2}]}))
+    assert list(arm.list('/x', 'v')) == [{'id': 1}, {'id': 2}]
     assert len(session.sent) == 2
 
 

@@ -18,7 +18,11 @@ SP = dict(client_id='app', secret='s3cret', tenant='tenant', cloud_environment='
     (dict(SP, request_timeout=float('nan')), 'request_timeout', 'more than 0 and at most 86400 seconds'),
     (dict(SP, request_timeout=float('inf')), 'request_timeout', 'more than 0 and at most 86400 seconds'),
     (dict(SP, request_timeout=1e300), 'request_timeout', 'more than 0 and at most 86400 seconds (a day), got 1e+300'),
-    (dict(SP, max_retries=-1), 'max_retries', '0 or more'),
+    (dict(SP, max_retries=-1), 'max_retries', 'must be 0 to 100, got -1'),
+    (dict(SP, max_retries=5000), 'max_retries', 'must be 0 to 100, got 5000'),
+    (dict(SP, access_token='eyJ0eXAi.eyJleHAi.c2ln\n'), 'access_token', 'line breaks'),
+    (dict(SP, access_token='Bearer eyJ0eXAi.eyJleHAi.c2ln'), 'access_token', 'the token alone'),
+    (dict(SP, access_token='eyJ0eXAi.eyJleHAi.c2l\u00f1'), 'access_token', 'the token alone'),
     (dict(SP, max_retry_delay=float('nan')), 'max_retry_delay', '0 to 86400 seconds'),
     (dict(SP, max_retry_delay=1e12), 'max_retry_delay', '0 to 86400 seconds'),
     (dict(SP, cloud_environment='https://'), 'cloud_environment', 'names no host'),
@@ -35,6 +39,12 @@ def test_unusable_options_are_named_before_any_request(options, option, words):
         check_connection_options(options)
     assert error.value.option == option
     assert words in str(error.value)
+    if options.get('access_token'):
+        assert options['access_token'].strip() not in str(error.value)  # the message never quotes the token
+
+
+def test_a_token_of_printable_characters_is_accepted():
+    assert check_connection_options(dict(SP, access_token='eyJ0eXAi.eyJleHAi-_.c2ln+/=~')).kind == 'client_secret'
 
 
 def test_existing_files_and_an_https_authority_are_accepted(tmp_path):

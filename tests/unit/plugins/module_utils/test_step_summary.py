@@ -97,3 +97,15 @@ def test_a_deep_tree_summarises_without_recursion_trouble():
     summary = summarize_steps(run(tree))
     assert len(summary['failed_steps']) == 1
     assert len(summary['failed_steps'][0]['path']) == 201
+
+
+def test_the_run_state_is_spelled_as_the_spec_does_whoever_wrote_it():
+    assert [summarize_steps(run(step('root', 'Error'), state))['state'] for state in ('failed', 'FAILED', 'inprogress', 'Paused')] == [
+        'Failed', 'Failed', 'InProgress', 'Paused']
+
+
+def test_names_and_statuses_of_other_types_are_read_as_text():
+    tree = step('root', 'Error', [step(7, 'Error', errorMessage='boom'), step(None, {'code': 'x'})])
+    summary = summarize_steps(run(tree, 'Failed'))
+    assert [failed['path'] for failed in summary['failed_steps']] == [['root', '7']]
+    assert summary['step_counts'] == {'Error': 1, "{'code': 'x'}": 1}
