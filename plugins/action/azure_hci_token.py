@@ -1,27 +1,27 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, hcifleet maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Hide azure_hci_token's result from every output, whatever the task says about no_log.
+"""Run azure_hci_token in Ansible's own Python when the task runs on the controller, and hide its result.
 
-A module cannot censor its own result; its action plugin can. The token stays
-available in the registered variable.
+Direct execution (plugins/plugin_utils/_direct_execution.py) spares the
+module process, and with it the dependence on the interpreter discovered for
+the host. A module cannot censor its own result; its action plugin can, so
+the token never reaches any output, whatever the task says about no_log. The
+token stays available in the registered variable.
 """
 
-from __future__ import absolute_import, division, print_function
+from __future__ import annotations
 
-__metaclass__ = type
+from ansible_collections.hcifleet.azure_hci.plugins.modules import azure_hci_token
+from ansible_collections.hcifleet.azure_hci.plugins.plugin_utils._direct_execution import DirectExecutionAction
 
-from ansible.plugins.action import ActionBase
 
+class ActionModule(DirectExecutionAction):
 
-class ActionModule(ActionBase):
-
-    _supports_check_mode = True
-    _supports_async = False
+    module = azure_hci_token
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        result.update(self._execute_module(module_name='hcifleet.azure_hci.azure_hci_token', module_args=self._task.args, task_vars=task_vars))
         if 'access_token' in result:
             result['_ansible_no_log'] = True
         return result

@@ -43,6 +43,11 @@ options: {}
 notes:
   - O(subscription_id) is not used (a token is not tied to a subscription); it is accepted so that C(module_defaults)
     for C(group/hcifleet.azure_hci.azure) can set it for every module of the group.
+  - O(access_token) is ignored for the same reason: this module always gets a new token with the credential the other
+    options describe.
+  - With the C(local) connection the module runs inside Ansible's own Python, as the collection's other modules do,
+    whatever C(ansible_python_interpreter) says; the collection's C(docs/updaterun-module.md) (Where a task runs) lists
+    when it runs as a module process instead.
   - The token grants what the credential grants until it expires (typically 60 to 90 minutes). Do not print,
     store or pass it anywhere else than to this collection's modules.
 seealso:
@@ -77,8 +82,7 @@ access_token:
   sample: eyJ0eXAiOiJKV1QiLCJhbGciOi...
 expires_on:
   description:
-    - When the token expires, in seconds since 1970-01-01 UTC; null when it cannot be known (an O(access_token) given
-      to this module that is not a JWT is returned as it is).
+    - When the token expires, in seconds since 1970-01-01 UTC; null when the token source does not say.
   returned: success
   type: int
   sample: 1767225600
@@ -107,19 +111,29 @@ option:
 import math
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module import MODULE_ERRORS, AzureModule
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import arm_client_from_options
+
+ARGUMENT_SPEC = {}
+
+
+def run(azure):
+    # A token given through access_token (say by module_defaults for the whole group) is not what this module is asked
+    # for: it gets a new one. Returning the given token would also come back masked, as the value of a no_log option.
+    client = arm_client_from_options(dict(azure.params, access_token=None))
+    token = client.tokens.token()
+    expires_on = client.tokens.expires_on
+    return dict(changed=False, access_token=token, expires_on=int(expires_on) if math.isfinite(expires_on) else None,
+                resource_manager=client.base_url)
 
 
 def main():
-    azure = AzureModule(argument_spec={}, supports_check_mode=True)
+    azure = AzureModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
-        client = azure.client()
-        token = client.tokens.token()
+        result = run(azure)
     except MODULE_ERRORS as exc:
         azure.fail(exc)
     else:
-        expires_on = client.tokens.expires_on
-        azure.exit(changed=False, access_token=token, expires_on=int(expires_on) if math.isfinite(expires_on) else None,
-                   resource_manager=client.base_url)
+        azure.exit(**result)
 
 
 if __name__ == '__main__':

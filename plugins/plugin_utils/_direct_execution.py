@@ -10,7 +10,7 @@ the module into an AnsiballZ payload and starting a Python process for it
 then costs more than the module's own work: a module process spends most of
 its 0.4-0.9 s importing and compiling Ansible's module_utils. Like
 ``ansible.netcommon``'s direct execution (its ``import_modules`` option),
-the action plugins of ``azure_hci_updaterun`` and ``azure_hci_updaterun_info``
+the action plugins of ``azure_hci_updaterun``, ``azure_hci_updaterun_info`` and ``azure_hci_token``
 run the module's own ``run()`` in the task's worker process instead: the same
 argument spec and validator, the same code, the same result, with the values
 of ``no_log`` options masked as AnsibleModule masks them.

@@ -21,6 +21,8 @@ from .test_updaterun_module import NEW_RUN, UPDATE, fresh_cluster
 
 MODULE = 'hcifleet.azure_hci.azure_hci_updaterun'
 INFO = 'hcifleet.azure_hci.azure_hci_updaterun_info'
+TOKEN = 'hcifleet.azure_hci.azure_hci_token'
+GIVEN_TOKEN = 'given.access-token.value'
 
 
 def scenario(cluster, run):
@@ -39,6 +41,10 @@ def scenario(cluster, run):
         ('missing cluster', {MODULE: dict(where, cluster_name='hci-nowhere')}, {}),
         ('secret given as an option', {MODULE: dict(where, secret='{{ lookup("env", "AZURE_SECRET") }}', auth_source='env')}, {}),
         ('read', {INFO: dict(where)}, {}),
+        # A token given to the token module (as module_defaults for the group would) is not what it returns.
+        ('token', {TOKEN: dict(access_token=GIVEN_TOKEN)}, {}),
+        ('a new token was returned', {'ansible.builtin.assert': dict(that=[
+            "outcome.access_token is match('^eyJ')", 'outcome.expires_on > 0', "outcome.access_token != '%s'" % GIVEN_TOKEN])}, {}),
         ('delete', {MODULE: dict(where, state='absent')}, {}),
         ('delete again', {MODULE: dict(where, state='absent')}, {}),
     ]
@@ -91,8 +97,12 @@ def test_direct_execution_returns_what_a_module_process_returns(ansible):
     assert results['alias and option both set']['changed'] is False
     assert results['unquoted YAML date-time']['changed'] is False  # NEW_RUN's start, read from a YAML timestamp
     assert 'hci-nowhere' in results['missing cluster']['msg'] and results['missing cluster']['error']['code']
+    assert emulator.client_secret not in json.dumps(results['secret given as an option'])
     invocation = results['secret given as an option'].get('invocation')  # returned unless INJECT_INVOCATION is off (2.20+)
     assert invocation is None or invocation['module_args']['secret'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert results['token']['censored'].startswith('the output has been hidden') and results['token']['failed'] is False
+    assert set(results['token']) == {'censored', 'changed', 'failed'}
+    assert results['a new token was returned']['failed'] is False
     assert results['read']['update_runs'][0]['name'] == 'RUN'
     assert results['delete']['changed'] is True and results['delete again']['changed'] is False
 
@@ -101,7 +111,7 @@ def kept_payloads(tmp_path):
     """The AnsiballZ payloads of the collection's modules that ANSIBLE_KEEP_REMOTE_FILES left behind."""
     found = []
     for root, _dirs, files in os.walk(str(tmp_path / 'kept')):
-        found += [name for name in files if name.startswith('AnsiballZ_azure_hci_updaterun')]
+        found += [name for name in files if name.startswith('AnsiballZ_azure_hci_')]
     return sorted(found)
 
 
@@ -110,7 +120,7 @@ def test_local_tasks_run_directly_and_the_variable_turns_it_off(ansible, tmp_pat
     where = dict(subscription_id=cluster['subscription_id'], resource_group=cluster['resource_group'], cluster_name=cluster['name'],
                  update_name=UPDATE, name='run-where')
     keep = {'ANSIBLE_KEEP_REMOTE_FILES': '1', 'ANSIBLE_REMOTE_TEMP': str(tmp_path / 'kept')}
-    tasks = [{'name': 'write', MODULE: dict(where, **NEW_RUN)}, {'name': 'read', INFO: dict(where)}]
+    tasks = [{'name': 'write', MODULE: dict(where, **NEW_RUN)}, {'name': 'read', INFO: dict(where)}, {'name': 'token', TOKEN: {}}]
 
     direct = ansible.run(play(tasks), '-vvvv', env=keep)
     assert direct.returncode == 0, direct
@@ -119,9 +129,22 @@ def test_local_tasks_run_directly_and_the_variable_turns_it_off(ansible, tmp_pat
 
     process = ansible.run(play(tasks, vars=dict(azure_hci_direct_execution=False)), '-vvvv', env=keep)
     assert process.returncode == 0, process
-    assert kept_payloads(tmp_path) == ['AnsiballZ_azure_hci_updaterun.py', 'AnsiballZ_azure_hci_updaterun_info.py']
+    assert kept_payloads(tmp_path) == ['AnsiballZ_azure_hci_token.py', 'AnsiballZ_azure_hci_updaterun.py', 'AnsiballZ_azure_hci_updaterun_info.py']
     assert '%s runs as a module process: azure_hci_direct_execution is false' % MODULE in process.output
     assert process.result('write')['changed'] is False and process.result('read')['update_runs'][0]['name'] == 'run-where'
+
+
+def test_on_the_controller_no_module_depends_on_the_hosts_interpreter(ansible):
+    """A cluster host whose discovered or configured interpreter cannot run: the shared token and the reads still work."""
+    cluster = fresh_cluster(ansible.emulator)
+    where = dict(subscription_id=cluster['subscription_id'], resource_group=cluster['resource_group'], cluster_name=cluster['name'])
+    tasks = [{'name': 'token', TOKEN: {}, 'register': 'arm'},
+             {'name': 'read', INFO: dict(where, access_token='{{ arm.access_token }}')}]
+    mark = ansible.emulator.last_request_seq()
+    outcome = ansible.run(play(tasks, vars=dict(ansible_python_interpreter='/nonexistent/bin/python')))
+    assert outcome.returncode == 0, outcome
+    assert outcome.result('read')['update_runs'] == []
+    assert len([entry for entry in ansible.emulator.requests(kind='identity', since=mark) if entry['path'].endswith('/token')]) == 1
 
 
 def test_environment_and_async_tasks_run_as_module_processes_and_work(ansible, tmp_path):
