@@ -54,8 +54,9 @@ def registered_outcome(host, registered, mode, failure=None, fallback=None, ran_
 
     ``registered`` is update_runs__found (report) or update_runs__applied
     (reconcile); ``failure`` the outcome the role's rescue recorded. A
-    registration with results wins over a recorded failure (that failure is
-    then from an earlier run of the role, or the one the results carry).
+    registration with results wins over a recorded failure (the failure is
+    then the one the results carry; the role clears both before it works on
+    a cluster, so neither is from an earlier run).
     Without either the cluster failed, and when ``ran_in_mode`` names the other
     mode, the summary asked for the wrong one. The cluster is named from the
     module's invocation, else from ``fallback`` (host variables), else the

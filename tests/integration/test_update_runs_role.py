@@ -256,17 +256,47 @@ def test_an_outright_failure_counts_in_its_own_rings_gate_and_the_final_summary_
     assert final['failed_clusters'][0]['error'].startswith('no outcome was recorded')
 
 
-def test_a_refused_shared_token_fails_every_cluster_in_the_summary_instead_of_the_play(ansible, tmp_path):
+def test_a_refused_shared_token_fails_every_cluster_in_the_summary_and_then_the_play(ansible, tmp_path):
     emulator = ansible.emulator
     inventory = static_inventory(emulator, tmp_path)
     outcome = ansible.run(ROLE_PLAY, inventory=inventory, env={'AZURE_SECRET': 'not-the-secret-value'})
-    assert outcome.returncode == 0, outcome  # the default gate (100%) lets the play finish with its summary
+    # The summary is written; then the gate fails the play although its default (100%) allows every failure: a run
+    # where nothing could be read must not pass for a quiet one.
+    assert outcome.returncode != 0, outcome
+    gate = role_task(outcome, 'Stop when too many clusters failed')
+    assert [entry['status'] for entry in gate] == ['failed']
+    assert gate[0]['result']['msg'].startswith('every one of the %d clusters failed outright (TaskFailed): nothing was read or written, '
+                                               'whatever update_runs_max_failed_percent allows. First error: ' % len(emulator.clusters()))
+    assert 'AADSTS7000215' in gate[0]['result']['msg']
     summary = summary_of(tmp_path)
     assert summary['failed_count'] == summary['clusters'] == len(emulator.clusters())
     assert all('AADSTS7000215' in failure['error'] for failure in summary['failed_clusters'])
     assert emulator.requests(kind='arm') == []
     token_requests = [entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token')]
     assert len(token_requests) == 1  # refused once; no cluster signs in again with the same wrong secret
+
+
+def test_a_later_run_of_the_role_that_fails_early_is_not_summarised_from_an_earlier_runs_results(ansible, tmp_path):
+    emulator = ansible.emulator
+    inventory = static_inventory(emulator, tmp_path, group_vars={'update_runs_max_failed_percent': 100})
+    wrong_secret = {'group/hcifleet.azure_hci.azure': {'secret': 'not-the-secret-value'}}
+    playbook = ROLE_PLAY + '''
+- name: The same fleet again, with a credential Entra ID refuses
+  hosts: all
+  gather_facts: false
+  module_defaults: %s
+  roles:
+    - role: hcifleet.azure_hci.update_runs
+''' % json.dumps(wrong_secret)
+    outcome = ansible.run(playbook, inventory=inventory)
+    assert outcome.returncode != 0, outcome  # the second play's gate: every cluster failed outright
+    gates = [entry['result']['msg'] for entry in role_task(outcome, 'Stop when too many clusters failed')]
+    failed_runs = list(expected_states(emulator).values()).count('Failed')
+    assert gates[0].startswith('%d of %d clusters failed, within' % (failed_runs, len(emulator.clusters())))
+    assert gates[1].startswith('every one of the %d clusters failed outright' % len(emulator.clusters()))
+    summary = summary_of(tmp_path)  # the second play's
+    assert {item['state'] for item in summary['outcomes']} == {'TaskFailed'}
+    assert all('AADSTS7000215' in item['error'] for item in summary['outcomes'])
 
 
 def test_a_shared_token_lost_to_a_passing_fault_leaves_each_cluster_to_authenticate_itself(ansible, tmp_path):
