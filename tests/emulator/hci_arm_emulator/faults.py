@@ -11,7 +11,9 @@ import re
 import threading
 import typing as t
 
-KINDS = ("throttle", "error", "delay", "drop", "malformed", "lro_failed", "expired_token")
+KINDS = ("throttle", "error", "delay", "drop", "malformed", "redirect", "lro_failed", "expired_token")
+# What a 'malformed' answer carries: a cut-off JSON body, or valid JSON of a shape no ARM answer has.
+MALFORMED_BODIES = ("truncated", "empty", "null", "list", "string")
 
 # options each kind accepts, with defaults
 _OPTIONS: dict[str, dict[str, t.Any]] = {
@@ -19,7 +21,8 @@ _OPTIONS: dict[str, dict[str, t.Any]] = {
     "error": {"status": 500, "code": None, "message": None},
     "delay": {"seconds": 5.0, "then": "process"},
     "drop": {"when": "before"},
-    "malformed": {},
+    "malformed": {"body": "truncated"},
+    "redirect": {"status": 302, "location": None},
     "lro_failed": {"code": "UpdateRunDeletionFailed", "message": None},
     "expired_token": {},
 }
@@ -94,6 +97,14 @@ def _validate(kind: str, count: t.Any, method: t.Any, path: t.Any, options: dict
     elif kind == "drop":
         if merged["when"] not in ("before", "after"):
             raise FaultError("when must be 'before' or 'after'")
+    elif kind == "malformed":
+        if merged["body"] not in MALFORMED_BODIES:
+            raise FaultError("body must be one of %s" % ", ".join(MALFORMED_BODIES))
+    elif kind == "redirect":
+        if not isinstance(merged["status"], int) or not 300 <= merged["status"] <= 399:
+            raise FaultError("status must be a redirect status (300-399)")
+        if merged["location"] is not None and not isinstance(merged["location"], str):
+            raise FaultError("location must be a URL string or null")
     return merged
 
 

@@ -21,11 +21,12 @@ from .log import RequestLog
 from .responses import Response, aad_error, arm_error
 
 _PRE_FAULTS = {
-    "arm": ("throttle", "error", "delay", "drop", "malformed", "expired_token"),
-    "identity": ("throttle", "error", "delay", "drop", "malformed"),
-    "metadata": ("throttle", "error", "delay", "drop", "malformed"),
+    "arm": ("throttle", "error", "delay", "drop", "malformed", "redirect", "expired_token"),
+    "identity": ("throttle", "error", "delay", "drop", "malformed", "redirect"),
+    "metadata": ("throttle", "error", "delay", "drop", "malformed", "redirect"),
 }
-MALFORMED_BODY = b'{"value": [{"id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg", "properties": {"state": '
+_TRUNCATED_BODY = b'{"value": [{"id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg", "properties": {"state": '
+MALFORMED_BODIES = {"truncated": _TRUNCATED_BODY, "empty": None, "null": b"null", "list": b"[]", "string": b'"ok"'}
 
 
 @dataclasses.dataclass
@@ -191,7 +192,11 @@ class Pipeline:
                                  _header(request.headers, "client-request-id"))
             return arm_error(status, code, message)
         if fault.kind == "malformed":
-            return Response(200, MALFORMED_BODY)
+            return Response(200, MALFORMED_BODIES[options["body"]])
+        if fault.kind == "redirect":
+            # Not processed; by default back to the same URL, as a misconfigured proxy might answer.
+            query = ("?" + urllib.parse.urlencode(request.query, doseq=True)) if request.query else ""
+            return Response(int(options["status"]), None, {"Location": options["location"] or self._base_url() + request.path + query})
         # expired_token
         now = time.time()
         error = expired_error(now - 60, now)

@@ -33,7 +33,8 @@ class Timestamp:
         self.extra_tick = extra_tick
 
     def format(self) -> str:
-        return self.dt.strftime("%Y-%m-%dT%H:%M:%S") + ".%06d%d+00:00" % (self.dt.microsecond, self.extra_tick)
+        # '%04d' rather than strftime's %Y, which glibc does not pad: year 999 is '0999', as .NET writes it.
+        return "%04d-%s" % (self.dt.year, self.dt.strftime("%m-%dT%H:%M:%S")) + ".%06d%d+00:00" % (self.dt.microsecond, self.extra_tick)
 
 
 def parse(value: str) -> Timestamp:

@@ -172,6 +172,8 @@ def test_non_object_and_non_json_bodies(arm, example_parent, raw, content_type, 
     ("2022-04-06T01:36:33.1+02:00", "2022-04-05T23:36:33.1000000+00:00"),
     ("2022-04-06t01:36:33.123456789z", "2022-04-06T01:36:33.1234567+00:00"),
     ("2022-04-06T01:36:33.969006-05:30", "2022-04-06T07:06:33.9690060+00:00"),
+    ("0999-06-01T00:00:00Z", "0999-06-01T00:00:00.0000000+00:00"),  # four-digit years, as .NET writes them
+    ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00.0000000+00:00"),
 ])
 def test_date_times_are_stored_with_seven_digits_in_utc(arm, example_parent, sent, stored):
     body = {"properties": {"timeStarted": sent, "progress": {"steps": [{"steps": [{"startTimeUtc": sent}]}]}}}

@@ -118,6 +118,33 @@ def test_malformed_json(arm):
         json.loads(response.text)
 
 
+@pytest.mark.parametrize("body, content", [("empty", b""), ("null", b"null"), ("list", b"[]"), ("string", b'"ok"')])
+def test_malformed_answers_of_valid_json_or_none_and_nothing_is_processed(arm, body, content):
+    run = _run_path(arm, "malformed-" + body)
+    arm.emu.inject("malformed", method="PUT", body=body)
+    response = arm.put(run, {"properties": {"state": "Succeeded"}})
+    assert (response.status_code, response.content) == (200, content)
+    assert arm.get(run).status_code == 404
+
+
+def test_a_malformed_body_outside_the_choices_is_refused(arm):
+    with pytest.raises(ValueError, match="body must be one of truncated, empty, null, list, string"):
+        arm.emu.inject("malformed", body="xml")
+
+
+def test_redirect_to_the_same_url_or_a_given_one_and_nothing_is_processed(arm):
+    run = _run_path(arm, "redirected")
+    arm.emu.inject("redirect", method="PUT")
+    response = arm.put(run, {"properties": {"state": "Succeeded"}}, allow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["Location"] == arm.emu.base_url.rstrip("/") + run + "?api-version=2024-04-01"
+    assert arm.get(run).status_code == 404
+    arm.emu.inject("redirect", method="DELETE", status=307, location="https://elsewhere.test/x")
+    response = arm.delete(run, allow_redirects=False)
+    assert (response.status_code, response.headers["Location"]) == (307, "https://elsewhere.test/x")
+    assert [entry["fault"] for entry in arm.emu.requests(kind="arm")[-3:]] == ["redirect", None, "redirect"]
+
+
 def test_expired_token_fault(arm):
     arm.emu.inject("expired_token")
     response = arm.get(_cluster(arm))
