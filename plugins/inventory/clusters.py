@@ -267,6 +267,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('%s: %s' % (PLUGIN, to_native(explain(exc, client, scope))))
         except AuthenticationFailed as exc:
             raise AnsibleParserError('%s: %s' % (PLUGIN, to_native(exc)))
+        finally:
+            if client is not None:
+                client.close()  # the plugin runs in the long-lived controller process: no pooled connections left behind
 
     def _add_hosts(self, records):
         strict = self.get_option('strict')

@@ -131,10 +131,14 @@ class ArmClient:
         client.correlation_id = self.correlation_id
         return client
 
+    def close(self):
+        """Close the session's pooled connections (shared with every client bound from this one)."""
+        self.session.close()
+
     # ------------------------------------------------------------ resources
 
     def get(self, path, api_version):
-        return _resource(self.request('GET', path, api_version), 'GET', self.url_for(path, api_version))
+        return _resource(self.request('GET', path, api_version, expect_body=True), 'GET', self.url_for(path, api_version))
 
     def get_optional(self, path, api_version):
         """The resource, or None when ARM answers 404 ResourceNotFound."""
@@ -147,7 +151,7 @@ class ArmClient:
 
     def put(self, path, api_version, body):
         url = self.url_for(path, api_version)
-        response = self.request('PUT', url, body=body)
+        response = self.request('PUT', url, body=body, expect_body=True)
         try:
             return _resource(response, 'PUT', url)
         except ArmError as exc:
@@ -167,12 +171,14 @@ class ArmClient:
         followed = set()
         while url:
             followed.add(url)
-            page = self.request('GET', url).body or {}
+            page = self.request('GET', url, expect_body=True).body
             items = page.get('value') if isinstance(page, dict) else None
-            if not isinstance(page, dict) or not isinstance(items or [], list) or not all(isinstance(item, dict) for item in items or []):
+            next_link = page.get('nextLink') if isinstance(page, dict) else None
+            # Every item or none: a page read as empty would quietly leave resources out (the inventory's hosts).
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items) or not isinstance(next_link, (str, type(None))):
                 raise _malformed('a list page that is not an object with a list of objects in value', 'GET', url)
-            yield from items or []
-            url = page.get('nextLink')
+            yield from items
+            url = next_link
             if url:
                 self._require_same_origin(url, 'a nextLink')
                 if url in followed:
@@ -182,7 +188,7 @@ class ArmClient:
 
     def fetch_json(self, url):
         """Anonymous GET of a JSON document (cloud metadata), with the same retries."""
-        return self.request('GET', url, authenticate=False).body
+        return self.request('GET', url, authenticate=False, expect_body=True).body
 
     # ------------------------------------------------------------ operations
 
@@ -193,18 +199,26 @@ class ArmClient:
         more at the deadline before the operation is reported as unfinished.
         """
         headers = accepted.headers
-        status_url = headers.get('Azure-AsyncOperation') or headers.get('Location')
+        async_operation = headers.get('Azure-AsyncOperation')
+        status_url = async_operation or headers.get('Location')
         if not status_url:
-            return
+            raise ArmError('ARM accepted the request (HTTP 202) but named no operation to follow (no Azure-AsyncOperation or Location '
+                           'header); it may still complete in Azure: run the task again to see', status=202, code='MalformedResponse',
+                           request_id=headers.get('x-ms-request-id'), correlation_id=self.correlation_id)
         self._require_same_origin(status_url, 'an operation status URL')
         deadline = self._clock() + operation_timeout
         retry_after = headers.get('Retry-After')
         while True:
             self._sleep(min(self.policy.poll_delay(retry_after), max(0.0, deadline - self._clock())))
-            poll = self.request('GET', status_url)
+            try:
+                poll = self.request('GET', status_url)
+            except ArmError as exc:
+                exc.message += '; the operation was accepted and may still complete in Azure: run the task again to see'
+                raise
             body = poll.body if isinstance(poll.body, dict) else {}
             status = str(body.get('status', '')).lower()
-            if status in TERMINAL_OPERATION_STATUSES or (not status and poll.status in (200, 204)):
+            # An Azure-AsyncOperation status always carries 'status'; a Location answers 202 until the operation is done.
+            if status in TERMINAL_OPERATION_STATUSES or (not async_operation and not status and poll.status in (200, 204)):
                 if status and status != 'succeeded':
                     # The poll itself succeeded (HTTP 200): the failure is the operation's outcome, not an HTTP status.
                     error = body.get('error') or {}
@@ -225,8 +239,12 @@ class ArmClient:
             url += ('&' if '?' in url else '?') + 'api-version=' + api_version
         return url
 
-    def request(self, method, path, api_version=None, body=None, authenticate=True):
-        """One logical request: retried on throttling, 5xx, dropped connections, timeouts and malformed JSON."""
+    def request(self, method, path, api_version=None, body=None, authenticate=True, expect_body=False):
+        """One logical request: retried on throttling, 5xx, dropped connections, timeouts and malformed JSON.
+
+        With ``expect_body``, a successful answer without a body counts as malformed: read as 'nothing there', an
+        empty 200 to a GET would make a present resource look absent.
+        """
         url = self.url_for(path, api_version)
         data = json.dumps(body) if body is not None else None
         refreshed = False
@@ -236,7 +254,7 @@ class ArmClient:
         maybe_applied = False
         while True:
             try:
-                response = self._send(method, url, data, authenticate)
+                response = self._send(method, url, data, authenticate, expect_body)
             except _Retryable as fault:
                 maybe_applied = maybe_applied or (method != 'GET' and fault.answer_lost)
                 if attempt >= self.policy.max_retries:
@@ -251,11 +269,17 @@ class ArmClient:
                     self.tokens.invalidate()
                     refreshed = True
                     continue
+            if 300 <= response.status < 400:
+                # Not followed: requests would turn a redirected PUT or DELETE into a GET, and report a write that never happened.
+                raise _noting_maybe_applied(
+                    ArmError('ARM answered with a redirect to %s, which is not followed' % (_without_query(response.headers.get('Location')) or 'nowhere'),
+                             status=response.status, code='UnexpectedRedirect', method=method, url=url,
+                             request_id=response.headers.get('x-ms-request-id')), maybe_applied, self.correlation_id)
             if response.status >= 400:
                 raise _noting_maybe_applied(self._error(method, url, response), maybe_applied, self.correlation_id)
             return response
 
-    def _send(self, method, url, data, authenticate):
+    def _send(self, method, url, data, authenticate, expect_body=False):
         headers = {
             'Accept': 'application/json',
             'x-ms-client-request-id': str(uuid.uuid4()),
@@ -267,7 +291,7 @@ class ArmClient:
             headers['Authorization'] = 'Bearer ' + self.tokens.token()
         try:
             options = {'verify': self._verify} if self._verify else {}
-            raw = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, **options)
+            raw = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False, **options)
         except requests.exceptions.ConnectTimeout:
             raise _Retryable(ArmError('no connection within %s seconds (request_timeout)' % self.timeout, code='Timeout', method=method, url=url),
                              answer_lost=False)
@@ -301,6 +325,9 @@ class ArmClient:
             if body is None and raw.status_code < 400:
                 raise _Retryable(ArmError('ARM answered HTTP %s with a body that is not valid JSON' % raw.status_code, status=raw.status_code,
                                           code='MalformedResponse', method=method, url=url, request_id=request_id), answer_lost=True)
+        elif expect_body and 200 <= raw.status_code < 300:
+            raise _Retryable(ArmError('ARM answered HTTP %s without a body' % raw.status_code, status=raw.status_code,
+                                      code='MalformedResponse', method=method, url=url, request_id=request_id), answer_lost=True)
         return ArmResponse(raw.status_code, response_headers, body)
 
     def _error(self, method, url, response):
@@ -335,7 +362,8 @@ class _Retryable(Exception):
 def _noting_maybe_applied(error, maybe_applied, correlation_id):
     error.correlation_id = error.correlation_id or correlation_id
     if maybe_applied:
-        error.message += '; an attempt whose outcome is unknown (its answer was lost, or a server error ended it) may have been applied in Azure: run the task again to see'
+        error.message += ('; an attempt whose outcome is unknown (its answer was lost, or a server error ended it) may have been applied '
+                          'in Azure: run the task again to see')
     return error
 
 
@@ -360,10 +388,14 @@ def _origin(url):
 
 
 def _error_of(response):
+    """ARM's error object: {'error': {'code', 'message'}}, or the bare {'code', 'message'} some endpoints answer."""
     body = response.body
-    if isinstance(body, dict) and isinstance(body.get('error'), dict):
+    if not isinstance(body, dict):
+        return {}
+    if isinstance(body.get('error'), dict):
         return body['error']
-    return {}
+    bare = {key.lower(): value for key, value in body.items() if key.lower() in ('code', 'message') and isinstance(value, str)}
+    return bare if 'message' in bare else {}
 
 
 def _json_or_none(content):

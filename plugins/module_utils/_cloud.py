@@ -87,6 +87,10 @@ def _endpoints(name, resource_manager, authentication):
     audiences = authentication.get('audiences') or []
     if not login:
         raise CloudError('cloud %s has no authentication.loginEndpoint in its metadata' % name)
+    for what, endpoint in (('resourceManager', resource_manager), ('authentication.loginEndpoint', login)):
+        # A bearer token (or a client secret) must never travel in the clear, whatever a metadata document says.
+        if not (isinstance(endpoint, str) and endpoint.lower().startswith('https://')):
+            raise CloudError('cloud %s names an endpoint, %s, that does not use https (%s); credentials are only sent over https' % (name, what, endpoint))
     authority = login.rstrip('/') + '/'
     audience = audiences[0] if audiences else resource_manager
     public = urlsplit(authority).netloc.lower() in PUBLIC_AUTHORITY_HOSTS

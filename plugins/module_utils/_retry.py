@@ -52,7 +52,8 @@ class RetryPolicy:
         hinted = retry_after_seconds(retry_after, now=now)
         if hinted is None:
             hinted = DEFAULT_POLL_SECONDS
-        return min(hinted, max(self.max_delay, DEFAULT_POLL_SECONDS))
+        # Nor does a Retry-After of 0 (or a date in the past): a second between polls at the least.
+        return max(DEFAULT_POLL_SECONDS, min(hinted, max(self.max_delay, DEFAULT_POLL_SECONDS)))
 
 
 def retry_after_seconds(value, now=None):

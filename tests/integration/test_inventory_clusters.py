@@ -199,6 +199,19 @@ def test_pages_are_followed(ansible):
     assert sum(1 for entry in arm if '$skipToken' in entry['query']) == pages - len(emulator.subscription_ids)
 
 
+def test_a_page_without_its_list_fails_the_source_instead_of_leaving_clusters_out(ansible):
+    emulator = ansible.emulator
+    emulator.inject('malformed', count=1, method='GET', path='/Microsoft.AzureStackHCI/clusters$', body='null')
+    run = fatal(ansible, 'max_retries: 0\n')
+    assert run.returncode != 0
+    assert run.says('MalformedResponse') and run.says('(request id ')
+    emulator.inject('malformed', count=1, method='GET', path='/Microsoft.AzureStackHCI/clusters$', body='empty')
+    run = inventory(ansible, 'max_retry_delay: 1\n')  # retried: the second answer is whole
+    assert run.returncode == 0, run
+    assert sorted(run.hostvars) == sorted(cluster['name'] for cluster in emulator.clusters()
+                                          if cluster['subscription_id'] == emulator.subscription_id)
+
+
 def test_a_fifty_cluster_fleet_takes_one_token(ansible):
     emulator = ansible.emulator
     emulator.reset(fleet=FleetConfig(clusters=50, resource_groups=5, subscriptions=2))

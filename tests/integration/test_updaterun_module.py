@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from .conftest import arm_writes, play, update_run_path
 
 FRESH = dict(subscription_id=None, resource_group='rg-hcifleet-wus2-01', name='hci-wus2-004')  # seeded with no update runs
@@ -214,3 +216,47 @@ def test_ca_path_trusts_the_emulator_even_when_requests_ca_bundle_says_otherwise
                           env={'REQUESTS_CA_BUNDLE': system_bundle, 'SSL_CERT_FILE': system_bundle})
     assert outcome.returncode == 0, outcome
     assert outcome.result('update run')['changed'] is True
+
+
+def test_an_empty_answer_to_the_read_is_never_taken_for_a_missing_run(ansible):
+    """Read as 'no such run', an empty 200 would make the module write a bare run over the existing one."""
+    emulator = ansible.emulator
+    cluster, update, run, before = failed_run(emulator)
+    emulator.inject('malformed', count=2, method='GET', path='/updateRuns/' + run + '$', body='empty')
+    outcome = ansible.run(play([task(cluster, update, run, duration='PT1H', max_retries=1, max_retry_delay=1)]))
+    result = outcome.result('update run')
+    assert result['failed'] is True and result['error']['code'] == 'MalformedResponse'
+    assert 'ARM answered HTTP 200 without a body (gave up after 2 attempts)' in result['msg']
+    assert arm_writes(emulator) == [] and emulator.get_resource(before['id']) == before
+    # Once: retried, then the real answer; only the duration changes.
+    emulator.inject('malformed', count=1, method='GET', path='/updateRuns/' + run + '$', body='empty')
+    outcome = ansible.run(play([task(cluster, update, run, duration='PT1H', max_retry_delay=1)]))
+    assert outcome.result('update run')['changed'] is True
+    after = emulator.get_resource(before['id'])
+    assert after['properties']['duration'] == 'PT1H' and after['properties']['progress'] == before['properties']['progress']
+
+
+@pytest.mark.parametrize('body', ['list', 'string', 'null'])
+def test_a_read_of_the_wrong_shape_fails_cleanly_and_writes_nothing(ansible, body):
+    emulator = ansible.emulator
+    cluster, update, run, before = failed_run(emulator)
+    emulator.inject('malformed', count=1, method='GET', path='/updateRuns/' + run + '$', body=body)
+    outcome = ansible.run(play([task(cluster, update, run, run_state='Succeeded', max_retries=0)]))
+    result = outcome.result('update run')
+    assert result['failed'] is True and result['error']['code'] == 'MalformedResponse', result
+    assert result['error']['request_id'] and result['error']['request_id'] in result['msg']
+    assert 'Traceback' not in outcome.output and 'exception' not in result
+    assert arm_writes(emulator) == [] and emulator.get_resource(before['id']) == before
+
+
+@pytest.mark.parametrize('method, options', [('PUT', dict(run_state='Succeeded')), ('DELETE', dict(state='absent'))])
+def test_a_redirected_write_is_not_followed_and_never_reported_done(ansible, method, options):
+    emulator = ansible.emulator
+    cluster, update, run, before = failed_run(emulator)
+    emulator.inject('redirect', count=1, method=method, path='/updateRuns/' + run + '$', status=302)
+    outcome = ansible.run(play([task(cluster, update, run, **options)]))
+    result = outcome.result('update run')
+    assert result['failed'] is True and (result['error']['status'], result['error']['code']) == (302, 'UnexpectedRedirect')
+    assert 'which is not followed' in result['msg']
+    assert [(entry['method'], entry['status']) for entry in emulator.requests(kind='arm')] == [('GET', 200), (method, 302)]
+    assert emulator.get_resource(before['id']) == before

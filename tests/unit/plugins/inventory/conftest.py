@@ -53,6 +53,10 @@ class FakeArm:
         self.pages = {}
         self.sent = []
         self.headers = {}
+        self.closed = False
+
+    def close(self):
+        self.closed = True
 
     def answer(self, path, *replies):
         self.pages.setdefault(path, []).extend(replies)

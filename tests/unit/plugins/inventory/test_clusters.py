@@ -296,6 +296,7 @@ def test_every_cluster_of_every_subscription_is_a_local_host_with_one_token(new_
         SUB_A, 'rg-a', 'hci-a')
     assert host_vars['azure_hci_tags'] == {'ring': '1'}
     assert {headers['Authorization'] for _method, _url, headers in arm.sent} == {'Bearer fake-token-1'}
+    assert arm.closed  # no pooled connection outlives the parse in the controller process
 
 
 def test_compose_groups_and_keyed_groups_see_the_host_variables(new_plugin, arm, environment, tmp_path):
@@ -380,6 +381,18 @@ def test_arm_errors_carry_code_message_and_request_id_and_no_secret(new_plugin, 
     assert 'HTTP %d %s' % (status, code) in message and 'ARM explains.' in message and 'rid-%d' % status in message
     assert 'cannot list the clusters of subscription %s' % SUB_A in message and 'client id app' in message
     assert 's3cret-value' not in message and 'fake-token' not in message
+    assert arm.closed
+
+
+@pytest.mark.parametrize('page', [None, {}, {'value': None}, [{'id': 'x'}]])
+def test_a_page_without_its_list_of_clusters_fails_the_parse_instead_of_leaving_hosts_out(new_plugin, arm, environment, tmp_path, page):
+    arm.answer(by_subscription(SUB_A), Reply(200, {'value': [cluster(SUB_A, 'rg-a', 'hci-a')],
+                                                   'nextLink': 'https://management.azure.com' + by_subscription(SUB_A) + '?page=2'}),
+               Reply(200, page))
+    with pytest.raises(AnsibleParserError) as error:
+        parse(new_plugin, write_config(tmp_path, 'max_retries: 0\n'))
+    reason = 'without a body' if page is None else 'a list page that is not an object with a list of objects in value'
+    assert 'MalformedResponse' in str(error.value) and reason in str(error.value)
 
 
 def test_the_cache_holds_host_variables_only_and_answers_the_second_parse(new_plugin, arm, environment, tmp_path):

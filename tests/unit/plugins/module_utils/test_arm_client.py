@@ -35,8 +35,9 @@ class FakeSession:
         self.script = list(script)
         self.sent = []
 
-    def request(self, method, url, data=None, headers=None, timeout=None, verify=None):
-        self.sent.append(dict(method=method, url=url, data=json.loads(data) if data else None, headers=headers, timeout=timeout, verify=verify))
+    def request(self, method, url, data=None, headers=None, timeout=None, verify=None, allow_redirects=True):
+        self.sent.append(dict(method=method, url=url, data=json.loads(data) if data else None, headers=headers, timeout=timeout, verify=verify,
+                              allow_redirects=allow_redirects))
         answer = self.script.pop(0)
         if isinstance(answer, Exception):
             raise answer
@@ -358,3 +359,63 @@ def test_one_attempt_is_singular():
     arm, _session, _sleeps = client(arm_error(503, 'ServiceUnavailable', 'busy'), retries=0)
     with pytest.raises(ArmError, match=r'gave up after 1 attempt\)'):
         arm.get('/x', 'v')
+
+
+def test_an_empty_answer_to_a_read_is_retried_then_malformed_never_an_absent_resource():
+    arm, session, _sleeps = client(Reply(200), Reply(200, raw=b'  '), retries=1)
+    with pytest.raises(ArmError) as error:
+        arm.get('/x', 'v')
+    assert (error.value.code, error.value.status) == ('MalformedResponse', 200)
+    assert 'ARM answered HTTP 200 without a body (gave up after 2 attempts)' in str(error.value)
+    assert len(session.sent) == 2
+    arm, _session, _sleeps = client(Reply(200), Reply(200, {'id': 'x'}), retries=1)
+    assert arm.get_optional('/x', 'v') == {'id': 'x'}
+
+
+@pytest.mark.parametrize('page', [None, {}, {'value': None}, {'value': [], 'nextLink': 7}])
+def test_a_list_page_without_its_list_fails_rather_than_leaving_items_out(page):
+    arm, _session, _sleeps = client(*([Reply(200, page)] * 2), retries=1)
+    with pytest.raises(ArmError) as error:
+        list(arm.list('/x', 'v'))
+    assert error.value.code == 'MalformedResponse'
+
+
+@pytest.mark.parametrize('status', [301, 302, 303, 307])
+def test_a_redirect_is_never_followed(status):
+    arm, session, _sleeps = client(Reply(status, headers={'Location': BASE + 'elsewhere?sig=1'}))
+    with pytest.raises(ArmError) as error:
+        arm.put('/x', 'v', {'a': 1})
+    assert (error.value.status, error.value.code) == (status, 'UnexpectedRedirect')
+    assert 'a redirect to https://management.example.test/elsewhere, which is not followed' in str(error.value)
+    assert session.sent[0]['allow_redirects'] is False and len(session.sent) == 1
+
+
+def test_a_bare_code_and_message_are_read_as_arms_error():
+    arm, _session, _sleeps = client(Reply(400, {'code': 'InvalidApiVersionParameter', 'message': "The api-version '1' is invalid."}))
+    with pytest.raises(ArmError) as error:
+        arm.get('/x', 'v')
+    assert (error.value.code, error.value.message) == ('InvalidApiVersionParameter', "The api-version '1' is invalid.")
+
+
+def test_an_accepted_deletion_without_an_operation_to_follow_says_it_may_still_complete():
+    arm, _session, _sleeps = client(Reply(202))
+    with pytest.raises(ArmError) as error:
+        arm.delete('/x', 'v')
+    assert error.value.code == 'MalformedResponse' and 'may still complete in Azure' in str(error.value)
+
+
+def test_an_async_operation_status_without_a_status_is_not_the_end():
+    operation = BASE + 'operations/1?api-version=v'
+    arm, session, sleeps = client(Reply(202, headers={'Azure-AsyncOperation': operation}), Reply(200, {}), Reply(200, {'status': 'Succeeded'}))
+    assert arm.delete('/x', 'v') == 202
+    assert len(session.sent) == 3 and sleeps == [1.0, 1.0]
+
+
+def test_a_poll_that_fails_for_good_says_the_operation_may_still_complete():
+    operation = BASE + 'operations/1?api-version=v'
+    arm, _session, _sleeps = client(Reply(202, headers={'Azure-AsyncOperation': operation}), arm_error(403, 'AuthorizationFailed', 'no'))
+    with pytest.raises(ArmError) as error:
+        arm.delete('/x', 'v')
+    assert error.value.code == 'AuthorizationFailed'
+    assert str(error.value).endswith('; the operation was accepted and may still complete in Azure: run the task again to see '
+                                     '(request id req-403, correlation id corr)')

@@ -75,3 +75,14 @@ def test_authority_host_overrides_the_login_endpoint():
     assert cloud.authority == 'https://login.lab.test/'
     assert cloud.public_authority is False
     assert with_authority(known_cloud('AzureCloud'), None) == known_cloud('AzureCloud')
+
+
+@pytest.mark.parametrize('resource_manager, login, words', [
+    ('http://127.0.0.1:43999/', 'https://login.lab.test/', 'names an endpoint, resourceManager, that does not use https (http://127.0.0.1:43999/)'),
+    ('https://arm.lab.test/', 'http://login.lab.test/', 'names an endpoint, authentication.loginEndpoint, that does not use https'),
+])
+def test_metadata_that_would_send_credentials_in_the_clear_is_refused(resource_manager, login, words):
+    clouds = [{'name': 'Lab', 'resourceManager': resource_manager, 'authentication': {'loginEndpoint': login}}]
+    with pytest.raises(CloudError, match='credentials are only sent over https') as error:
+        cloud_from_metadata('https://arm.lab.test/metadata/endpoints?api-version=2022-09-01', clouds)
+    assert words in str(error.value)

@@ -50,7 +50,8 @@ def test_negative_settings_are_clamped():
 
 @pytest.mark.parametrize('retry_after, max_delay, expected', [
     ('4', 10, 4.0),         # the server's hint
-    ('0', 10, 0.0),         # "poll again now" is the server's call
+    ('0', 10, 1.0),         # "poll again now" still waits a second: never a busy loop
+    ('Wed, 21 Oct 2015 07:28:00 GMT', 10, 1.0),  # a date in the past too
     (None, 10, 1.0),        # no hint: one second
     ('soon', 10, 1.0),      # an unreadable hint is no hint
     ('3600', 10, 10.0),     # bounded by max_delay

@@ -61,7 +61,7 @@ class FakeArm:
         self.sent = []
         self.headers = {}
 
-    def request(self, method, url, data=None, headers=None, timeout=None, verify=None):
+    def request(self, method, url, data=None, headers=None, timeout=None, verify=None, allow_redirects=True):
         self.sent.append((method, url, json.loads(data) if data else None))
         if method == 'GET' and url == RUN_URL:
             if self.stored is None:
