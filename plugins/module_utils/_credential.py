@@ -56,6 +56,10 @@ def credential_plan(options):
     if source == 'workload_identity':
         _require(options, ('client_id', 'tenant', 'federated_token_file'), source)
         return plan('workload_identity')
+    if not client_id and (secret or certificate):
+        # Half a service principal: falling back to a managed identity or the CLI login would sign in as someone else.
+        raise InvalidOption('client_id', '%s is set but client_id is not: set client_id (or AZURE_CLIENT_ID) for the service principal, or '
+                            'auth_source=msi or auth_source=cli to sign in another way' % ('secret' if secret else 'client_certificate_path'))
     if source == 'env' or client_id and (secret or certificate):
         _require(options, ('client_id', 'tenant'), source)
         if secret and certificate:
@@ -89,7 +93,10 @@ def _require(options, names, source):
 def describe(plan):
     """Where a token comes from, for error messages: never a secret."""
     parts = [KIND_DESCRIPTIONS[plan.kind]]
-    if plan.client_id:
+    if plan.client_id and plan.kind == 'managed_identity_or_cli':
+        parts.append('client id %s, which alone (without a secret, certificate or federated token file) selects a user-assigned '
+                     'managed identity' % plan.client_id)
+    elif plan.client_id:
         parts.append('client id %s' % plan.client_id)
     if plan.tenant and plan.kind not in ('azure_cli', 'managed_identity', 'managed_identity_or_cli'):
         parts.append('tenant %s' % plan.tenant)

@@ -118,6 +118,7 @@ CASES = [
     Case('auth_source env without a client id', UPDATERUN, dict(auth_source='env', client_id=''), ['client_id']),
     Case('auth_source env without a secret', UPDATERUN, dict(auth_source='env', secret=''), ['secret']),
     Case('auth_source env without a tenant', UPDATERUN, dict(auth_source='env', tenant=''), ['tenant']),
+    Case('a secret without a client id', INFO, dict(client_id=''), ['client_id', 'secret is set']),
     Case('workload identity without a token file', TOKEN, dict(auth_source='workload_identity'), ['federated_token_file']),
     Case('workload identity with a missing token file', UPDATERUN,
          dict(auth_source='workload_identity', federated_token_file='/nonexistent/token'), ['federated_token_file']),

@@ -36,12 +36,25 @@ def test_the_options_choose_the_credential(options, kind):
     (dict(client_id='app', secret='s'), 'tenant', 'AZURE_TENANT_ID'),
     (dict(SP, client_certificate_path='/c.pem'), 'secret', 'set only one'),
     (dict(auth_source='workload_identity', client_id='app', tenant='t'), 'federated_token_file', 'AZURE_FEDERATED_TOKEN_FILE'),
+    (dict(secret='s', tenant='t'), 'client_id', 'secret is set but client_id is not'),
+    (dict(client_certificate_path='/c.pem', tenant='t'), 'client_id', 'client_certificate_path is set but client_id is not'),
+    (dict(auth_source='env', secret='s', tenant='t'), 'client_id', 'auth_source=msi or auth_source=cli'),
 ])
 def test_incomplete_or_conflicting_credentials_name_the_option(options, option, words):
     with pytest.raises(InvalidOption) as error:
         credential_plan(options)
     assert error.value.option == option
     assert words in str(error.value)
+
+
+def test_a_client_id_alone_is_described_as_the_user_assigned_managed_identity_it_selects():
+    assert describe(credential_plan(dict(client_id='app'))).endswith(
+        'client id app, which alone (without a secret, certificate or federated token file) selects a user-assigned managed identity')
+
+
+def test_half_a_service_principal_is_ignored_when_another_source_is_chosen():
+    assert credential_plan(dict(secret='s', auth_source='msi')).kind == 'managed_identity'
+    assert credential_plan(dict(secret='s', auth_source='cli')).kind == 'azure_cli'
 
 
 def test_the_description_never_contains_the_secret():
