@@ -182,8 +182,8 @@ def _failure(outcome):
 def fleet_summary_markdown(summary, title='Update runs: fleet summary', clusters_table=True):
     """The summary as Markdown tables people read (the per-cluster table is optional: long for big fleets)."""
     lines = ['# %s' % title, '']
-    lines.append('%d clusters, %d changed, %d failed (%.1f%%).' % (summary['clusters'], summary['changed_count'], summary['failed_count'],
-                                                                   summary['failed_percent']))
+    clusters = '1 cluster' if summary['clusters'] == 1 else '%d clusters' % summary['clusters']
+    lines.append('%s, %d changed, %d failed (%.1f%%).' % (clusters, summary['changed_count'], summary['failed_count'], summary['failed_percent']))
     lines += ['', '| State | Clusters |', '|---|---:|']
     lines += ['| %s | %d |' % (_cell(state), count) for state, count in summary['by_state'].items()]
     if summary['failed_clusters']:

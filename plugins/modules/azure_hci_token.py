@@ -43,8 +43,8 @@ options: {}
 notes:
   - O(subscription_id) is not used (a token is not tied to a subscription); it is accepted so that C(module_defaults)
     for C(group/hcifleet.azure_hci.azure) can set it for every module of the group.
-  - O(access_token) is ignored for the same reason: this module always gets a new token with the credential the other
-    options describe.
+  - O(access_token) is ignored, so that C(module_defaults) may set it for the whole group too; this module always gets
+    a new token with the credential the other options describe.
   - With the C(local) connection the module runs inside Ansible's own Python, as the collection's other modules do,
     whatever C(ansible_python_interpreter) says; the collection's C(docs/updaterun-module.md) (Where a task runs) lists
     when it runs as a module process instead.

@@ -76,6 +76,12 @@ def test_markdown_escapes_cells_and_can_leave_out_the_cluster_table():
     assert '| b | rg | u/r | root / step | boom \\| bang |' in full
     assert '## Clusters' in full
     assert '## Clusters' not in fleet_summary_markdown(summary, clusters_table=False)
+    assert '1 cluster, 0 changed, 1 failed (100.0%).' in full
+
+
+def test_the_markdown_counts_clusters_in_the_plural():
+    assert '0 clusters, 0 changed' in fleet_summary_markdown(fleet_summary([]))
+    assert '2 clusters, 0 changed' in fleet_summary_markdown(fleet_summary([cluster_outcome(cluster(name), []) for name in 'ab']))
 
 
 def test_a_failed_run_without_a_failed_step_says_so_in_its_row():
