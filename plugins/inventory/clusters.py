@@ -85,6 +85,8 @@ options:
       - Cluster names are unique only within a resource group. When several clusters would get the same hostname,
         each of them is named by its V(qualified_name) instead (its ARM id if even that is taken) and a warning
         lists them. A hostname therefore never depends on the order in which ARM lists the clusters.
+      - A renamed host no longer picks up C(host_vars) files written for its plain name; key such variables by the
+        qualified name, or set them through O(compose) or group variables.
     type: list
     elements: str
     default: [name]

@@ -33,6 +33,10 @@ KIND_DESCRIPTIONS = {
                                 'identity and then the Azure CLI login were tried'),
     'access_token_only': 'the access_token option',
 }
+# How azure-identity (MSAL) words a token endpoint failure that may pass: throttling (AADSTS90055, 429), a 5xx, a
+# dropped or refused connection, a timeout, a cut-off answer. Anything else, a refused credential first, is lasting.
+PASSING_FAULT_MARKERS = ('AADSTS90055', 'HTTP Error: 429', 'HTTP Error: 5', 'Connection aborted', 'Failed to establish a new connection',
+                         'Read timed out', 'JSON is invalid')
 # Refresh a little before expiry so a token never expires in flight.
 EXPIRY_MARGIN_SECONDS = 120
 
@@ -187,7 +191,9 @@ class AccessTokens:
         except ImportError as exc:  # azure-core installed without azure-identity (or a broken dependency of it)
             raise AuthenticationFailed('%s (%s)' % (MISSING_AZURE_IDENTITY % self.description, exc))
         except ClientAuthenticationError as exc:  # CredentialUnavailableError is a subclass
-            raise AuthenticationFailed('authentication failed (%s): %s' % (self.description, _readable_message(exc)))
+            message = _readable_message(exc)
+            raise AuthenticationFailed('authentication failed (%s): %s' % (self.description, message),
+                                       passing=any(marker in message for marker in PASSING_FAULT_MARKERS))
         except (OSError, ValueError) as exc:
             # An unreadable certificate or token file, a malformed tenant id.
             raise AuthenticationFailed('authentication failed (%s): %s' % (self.description, exc))

@@ -22,4 +22,12 @@ class InvalidOption(ValueError):
 
 
 class AuthenticationFailed(Exception):
-    """No access token could be obtained; the message says from where and why (never a secret)."""
+    """No access token could be obtained; the message says from where and why (never a secret).
+
+    ``passing`` says the token endpoint failed for a reason that may pass (throttling, a 5xx, a dropped connection,
+    a timeout) rather than refused the credential: a long wait may try again later.
+    """
+
+    def __init__(self, message, passing=False):
+        super(AuthenticationFailed, self).__init__(message)
+        self.passing = passing

@@ -71,6 +71,8 @@ options:
       - Poll until every selected update run is V(Succeeded) or V(Failed).
       - Fails when O(wait_timeout) passes first, reporting each run's state and current step. The last poll is at
         O(wait_timeout), also when O(wait_interval) is longer.
+      - It waits for the runs it selects; when it selects none (a named run that does not exist, an update without
+        runs), there is nothing to wait for and it returns at once with an empty RV(update_runs).
     type: bool
     default: false
   wait_timeout:
@@ -85,7 +87,8 @@ options:
     default: 30
 notes:
   - A failure to read while waiting (throttling that outlasts the retries, a 5xx, a dropped connection), the first
-    read's included, does not end the wait; the next poll tries again until O(wait_timeout).
+    read's included, does not end the wait; the next poll tries again until O(wait_timeout). So does a fresh token
+    that Microsoft Entra ID could not issue for such a reason; a refused credential ends the wait at once.
 seealso:
   - module: hcifleet.azure_hci.azure_hci_updaterun
   - module: hcifleet.azure_hci.azure_hci_token
@@ -189,7 +192,7 @@ import time
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError, seconds_text
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module import MODULE_ERRORS, AzureModule
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import MAX_SECONDS, MAX_WAIT_SECONDS
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import AuthenticationFailed, InvalidOption
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RETRYABLE_STATUS
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._step_summary import summarize_steps
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._updaterun_api import (
@@ -256,7 +259,7 @@ def wait_for_terminal(read, timeout, interval, sleep=time.sleep, clock=time.time
     while True:
         try:
             items, failure = read(), None
-        except ArmError as exc:
+        except (ArmError, AuthenticationFailed) as exc:
             if not _transient(exc):
                 raise
             failure = exc
@@ -278,6 +281,8 @@ def wait_for_terminal(read, timeout, interval, sleep=time.sleep, clock=time.time
 
 
 def _transient(error):
+    if isinstance(error, AuthenticationFailed):
+        return error.passing  # a fresh token failed for a passing reason; a refused credential ends the wait
     return error.status in RETRYABLE_STATUS or error.code in ('ConnectionError', 'Timeout', 'MalformedResponse')
 
 

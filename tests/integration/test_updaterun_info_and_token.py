@@ -95,6 +95,37 @@ def test_wait_returns_when_the_run_finishes_and_survives_token_expiry_and_thrott
     assert all(entry['authenticated'] for entry in arm if entry['status'] != 429)
 
 
+def test_a_wait_rides_out_a_token_endpoint_outage_when_its_token_is_renewed(ansible):
+    emulator = ansible.emulator
+    emulator.token_lifetime = 123  # renewed 3 s after it is issued (see above)
+    cluster = scenario(emulator, 'in_progress')
+    run = next(run for run in runs_of(emulator, cluster) if run['properties']['state'] == 'InProgress')
+    update, name = run['name'].split('/')
+
+    def refused_renewals():
+        return [entry for entry in emulator.requests(kind='identity') if entry['path'].endswith('/token') and entry['status'] == 503]
+
+    def outage_then_finish():
+        deadline = time.time() + 60
+        while time.time() < deadline and len([entry for entry in emulator.requests(kind='arm') if entry['method'] == 'GET']) < 2:
+            time.sleep(0.2)
+        # More 503s than one renewal's attempts (max_retries: 1 makes two): one renewal fails for good.
+        emulator.inject('error', count=3, method='POST', path='/oauth2/v2.0/token', status=503)
+        while time.time() < deadline and len(refused_renewals()) < 3:
+            time.sleep(0.2)
+        emulator.put_resource(run['id'], dict(run, properties=dict(run['properties'], state='Succeeded')))
+
+    worker = threading.Thread(target=outage_then_finish)
+    worker.start()
+    outcome = ansible.run(play([info(cluster, 'wait', update_name=update, name=name, wait=True, wait_interval=1, wait_timeout=60,
+                                     max_retries=1, max_retry_delay=1)]))
+    worker.join()
+    assert outcome.returncode == 0, outcome
+    assert outcome.result('wait')['update_runs'][0]['summary']['state'] == 'Succeeded'
+    assert len(refused_renewals()) == 3
+    assert all(entry['authenticated'] for entry in emulator.requests(kind='arm'))  # no read went out without a valid token
+
+
 def test_wait_gives_up_at_the_timeout_naming_the_current_step(ansible):
     emulator = ansible.emulator
     cluster = scenario(emulator, 'in_progress')

@@ -131,6 +131,24 @@ def test_authentication_errors_become_one_readable_failure():
                                 'AADSTS7000215: Invalid client secret provided. Trace ID: 1 more')
 
 
+@pytest.mark.parametrize('message, passing', [
+    # azure-identity's wording of what the emulator's token endpoint faults produce
+    ('Authentication failed: HTTP Error: 503', True),
+    ('Authentication failed: AADSTS90055: The number of requests sent to this tenant has exceeded the threshold.', True),
+    ("Authentication failed: ('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))", True),
+    ("Authentication failed: HTTPSConnectionPool(host='127.0.0.1', port=1): Read timed out. (read timeout=2)", True),
+    ('Authentication failed: AADSTS7000215: Invalid client secret provided.', False),
+    ('Authentication failed: Unable to get authority configuration for https://login.lab.test/t.', False),
+])
+def test_a_failure_that_may_pass_is_told_from_a_refusal(message, passing):
+    from azure.core.exceptions import ClientAuthenticationError
+
+    tokens = AccessTokens(credential_raising(ClientAuthenticationError(message=message)), 's', 'sp', clock=lambda: 0)
+    with pytest.raises(AuthenticationFailed) as error:
+        tokens.token()
+    assert error.value.passing is passing
+
+
 def test_a_chain_names_every_credential_it_tried_with_its_reason():
     from azure.identity import CredentialUnavailableError
 

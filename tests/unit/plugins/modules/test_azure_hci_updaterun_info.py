@@ -157,3 +157,23 @@ def test_an_update_run_of_the_spec_types_passes_as_it_is():
     run = {'id': '/x', 'name': 'u/r', 'location': 'westus', 'properties': {'state': 'Failed', 'progress': {'steps': 'odd'}}}
     assert azure_hci_updaterun_info.checked_update_run(run) is run
     assert azure_hci_updaterun_info.checked_update_run(None) is None
+
+
+def test_a_token_that_could_not_be_issued_for_a_passing_reason_does_not_end_the_wait():
+    from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import AuthenticationFailed
+
+    read = reads([described_run('u', 'a', 'InProgress')], AuthenticationFailed('authentication failed (sp): HTTP Error: 503', passing=True),
+                 [described_run('u', 'a', 'Succeeded')])
+    clock = Clock()
+    items, polls, _waited = azure_hci_updaterun_info.wait_for_terminal(read, timeout=60, interval=10, sleep=clock.sleep, clock=clock.time)
+    assert ([item['summary']['state'] for item in items], polls) == (['Succeeded'], 3)
+
+
+def test_a_refused_credential_ends_the_wait_at_once():
+    from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import AuthenticationFailed
+
+    read = reads([described_run('u', 'a', 'InProgress')], AuthenticationFailed('authentication failed (sp): AADSTS7000215: Invalid client secret'))
+    clock = Clock()
+    with pytest.raises(AuthenticationFailed, match='AADSTS7000215'):
+        azure_hci_updaterun_info.wait_for_terminal(read, timeout=600, interval=10, sleep=clock.sleep, clock=clock.time)
+    assert clock.now == 1010.0
