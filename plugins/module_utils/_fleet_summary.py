@@ -78,7 +78,7 @@ def registered_outcome(host, registered, mode, failure=None, fallback=None, ran_
         return cluster_outcome(cluster, runs, changed=changed, no_runs_state='NoDesiredRuns', error=registered if registered.get('failed') else None)
     # A wait that ran out of time read the runs all along: the cluster is as they are (still InProgress), not failed.
     runs = runs_of_results(registered.get('update_runs'))
-    return cluster_outcome(_cluster_of(host, [registered.get('invocation')], runs, fallback), runs)
+    return cluster_outcome(_cluster_of(host, [registered.get('invocation')], runs, fallback, registered.get('cluster_id')), runs)
 
 
 def _summarisable(registered, mode):
@@ -105,17 +105,19 @@ def runs_of_results(results):
     return runs
 
 
-def _cluster_of(host, invocations, runs, fallback):
+def _cluster_of(host, invocations, runs, fallback, cluster_id=None):
     """Which cluster a host stood for, each part from the first source that has it.
 
     The module's arguments (a loop's items keep their invocation; Ansible drops it from a registered result),
-    then the id ARM gave a returned run, then the host variables in ``fallback`` (update_runs_* as set in the
-    inventory, then the inventory plugin's azure_hci_*), then the host name.
+    then the id ARM gave a returned run, then the cluster id the info module returns, then the host variables in
+    ``fallback`` (update_runs_* as set in the inventory, then the inventory plugin's azure_hci_*; role and play
+    variables are not among them), then the host name.
     """
     fallback = fallback or {}
     args = next((invocation.get('module_args') for invocation in invocations
                  if isinstance(invocation, dict) and isinstance(invocation.get('module_args'), dict)), {})
-    scope = next((scope for scope in (cluster_scope((run.get('update_run') or {}).get('id')) for run in runs) if scope), None) \
+    ids = [(run.get('update_run') or {}).get('id') for run in runs] + [cluster_id]
+    scope = next((scope for scope in (cluster_scope(resource_id) for resource_id in ids) if scope), None) \
         or ClusterScope(None, None, None, None)
 
     def part(name):

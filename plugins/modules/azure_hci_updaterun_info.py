@@ -160,6 +160,13 @@ update_runs:
       type: dict
       sample: {"state": "Failed", "total_steps": 12, "step_counts": {"Success": 11, "Error": 1}, "failed_steps": [],
                "in_progress_steps": [], "current_step": null}
+cluster_id:
+  description:
+    - The ARM id of the cluster whose runs were read, as the task named it; it says which cluster a result is about
+      also when it holds no runs (the fleet summary of the update_runs role reads it).
+  returned: success, and when O(wait) ran out of time
+  type: str
+  sample: /subscriptions/b8d594e5-51f3-4c11-9c54-a7771b81c712/resourceGroups/rg-hcifleet-sea-03/providers/Microsoft.AzureStackHCI/clusters/hci-sea-003
 waited:
   description: Seconds spent waiting for terminal states (0 without O(wait)).
   returned: success, and when O(wait) ran out of time
@@ -304,11 +311,16 @@ def run(azure):
     address = update_run_address(params, require_update=False, require_name=False)
     client = azure.client()
     if params['wait']:
-        items, polls, waited = wait_for_terminal(lambda: [described(run) for run in read_runs(client, address)],
-                                                 params['wait_timeout'], params['wait_interval'])
+        try:
+            items, polls, waited = wait_for_terminal(lambda: [described(run) for run in read_runs(client, address)],
+                                                     params['wait_timeout'], params['wait_interval'])
+        except ArmError as exc:
+            if exc.result is not None:
+                exc.result['cluster_id'] = address.cluster_id
+            raise
     else:
         items, polls, waited = [described(run) for run in read_runs(client, address)], 1, 0.0
-    return dict(changed=False, update_runs=sorted_runs(items), polls=polls, waited=waited)
+    return dict(changed=False, cluster_id=address.cluster_id, update_runs=sorted_runs(items), polls=polls, waited=waited)
 
 
 def sorted_runs(items):

@@ -378,6 +378,25 @@ def test_the_subscription_comes_from_the_environment_only_for_hosts_without_one(
     assert {item['cluster_name']: item['state'] for item in summary['outcomes']} == {name: states[name] for name in hosts}
 
 
+def test_a_cluster_addressed_by_role_variables_is_named_in_the_summary_even_without_runs(ansible, tmp_path):
+    emulator = ansible.emulator
+    fresh = next(cluster for cluster in emulator.clusters() if cluster['scenario'] == 'fresh')
+    group = [cluster for cluster in emulator.clusters()
+             if (cluster['subscription_id'], cluster['resource_group']) == (fresh['subscription_id'], fresh['resource_group'])]
+    path = tmp_path / 'inventory.yml'  # host names only: the address is in the play
+    path.write_text(yaml.safe_dump({'all': {'hosts': {cluster['name']: None for cluster in group}, 'vars': {'ansible_connection': 'local'}}}),
+                    encoding='utf-8')
+    playbook = ROLE_PLAY + '''      vars:
+        update_runs_resource_group: %s
+''' % fresh['resource_group']
+    outcome = ansible.run(playbook, inventory=str(path), env={'AZURE_SUBSCRIPTION_ID': fresh['subscription_id']})
+    assert outcome.returncode == 0, outcome
+    outcomes = {item['cluster_name']: item for item in summary_of(tmp_path)['outcomes']}
+    assert outcomes[fresh['name']]['state'] == 'NoRuns'
+    assert {name: (item['resource_group'], item['subscription_id']) for name, item in outcomes.items()} == {
+        cluster['name']: (fresh['resource_group'], fresh['subscription_id']) for cluster in group}
+
+
 def test_a_misspelled_key_of_a_desired_run_fails_that_cluster_before_any_request(ansible, tmp_path):
     emulator = ansible.emulator
     clusters = emulator.clusters()

@@ -96,6 +96,13 @@ def test_without_an_invocation_the_cluster_is_named_by_the_run_id_then_by_host_v
         ('hci-a', 'RG-A', 'sub-a'), ('hci-b', 'rg-b', 'sub-b'), ('h3', None, None)]
 
 
+def test_a_cluster_without_runs_is_named_by_the_cluster_id_the_info_module_returns():
+    # Its address came from role or play variables, which hostvars do not hold.
+    found = {'changed': False, 'update_runs': [], 'cluster_id': '/subscriptions/sub-c/resourceGroups/rg-c/providers/Microsoft.AzureStackHCI/clusters/hci-c'}
+    outcome, = FILTERS['fleet_outcomes'](['h1'], {'h1': {'update_runs__found': found}})
+    assert (outcome['cluster_name'], outcome['resource_group'], outcome['subscription_id'], outcome['state']) == ('hci-c', 'rg-c', 'sub-c', 'NoRuns')
+
+
 def test_fleet_outcomes_refuse_an_unknown_mode():
     with pytest.raises(AnsibleFilterError, match='mode must be'):
         FILTERS['fleet_outcomes']([], {}, 'apply')
