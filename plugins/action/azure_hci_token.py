@@ -19,8 +19,13 @@ from ansible_collections.hcifleet.azure_hci.plugins.plugin_utils._direct_executi
 class ActionModule(DirectExecutionAction):
 
     module = azure_hci_token
+    # An async result comes back through async_status, never through this plugin: it would show the token.
+    _supports_async = False
 
     def run(self, tmp=None, task_vars=None):
+        # A given access_token (module_defaults for the whole group, say) is ignored by the module, but as the value
+        # of a no_log option it would mask a new token that happens to equal it (a CLI or managed identity cache).
+        self._task.args = dict((key, value) for key, value in self._task.args.items() if key != 'access_token')
         result = super(ActionModule, self).run(tmp, task_vars)
         if 'access_token' in result:
             result['_ansible_no_log'] = True

@@ -320,7 +320,9 @@ class ArmClient:
                                       correlation_id=response_headers.get('x-ms-correlation-request-id')),
                              retry_after=response_headers.get('Retry-After'), answer_lost=raw.status_code in MAYBE_PROCESSED_STATUS)
         body = None
-        if raw.content and raw.content.strip():
+        if 300 <= raw.status_code < 400:
+            pass  # a redirect's body (often an HTML page) is not ARM's: request() reports the redirect itself
+        elif raw.content and raw.content.strip():
             body = _json_or_none(raw.content)
             if body is None and raw.status_code < 400:
                 raise _Retryable(ArmError('ARM answered HTTP %s with a body that is not valid JSON' % raw.status_code, status=raw.status_code,

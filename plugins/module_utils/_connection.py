@@ -36,7 +36,7 @@ from ansible_collections.hcifleet.azure_hci.plugins.module_utils._credential imp
     token_expiry,
 )
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._retry import RETRYABLE_STATUS, RetryPolicy
 
 MAX_SECONDS = 86400
 # A wait for an update run or an operation: updates take hours, a week is more than any of them.
@@ -119,8 +119,9 @@ def resolve_cloud(cloud_environment, transport):
     try:
         return cloud_from_metadata(cloud_environment, transport.fetch_json(cloud_environment))
     except ArmError as exc:
-        if exc.status is not None and 400 <= exc.status < 500:
-            # The endpoint answered and refused the URL (404, say): the option is wrong, and stays wrong on a retry.
+        if exc.status is not None and 300 <= exc.status < 500 and exc.status not in RETRYABLE_STATUS:
+            # The endpoint answered and refused the URL (404, or a redirect elsewhere): the option is wrong, and stays
+            # wrong on a retry. Throttling (429) and 408 are passing, as 5xx are.
             raise InvalidOption('cloud_environment', 'cannot read the cloud metadata at %s: %s' % (cloud_environment.split('?')[0], exc))
         # An outage, a timeout, an untrusted certificate: the option may be right, and the error keeps its code and ids.
         exc.message = 'cannot read the cloud metadata (cloud_environment): %s' % exc.message

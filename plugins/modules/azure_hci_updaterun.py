@@ -165,8 +165,8 @@ options:
     description:
       - Seconds to wait for a deletion (a long-running operation) to finish; 0 to 604800 (a week).
       - The operation's status is polled as often as ARM asks with C(Retry-After) (every second when it does not say,
-        at most O(max_retry_delay) apart), and read once more when the time is up before the task reports
-        C(OperationTimeout).
+        a second apart at the least, and at most O(max_retry_delay) apart when that is longer than a second), and read
+        once more when the time is up before the task reports C(OperationTimeout).
     type: float
     default: 600
 notes:

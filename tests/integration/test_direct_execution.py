@@ -147,6 +147,13 @@ def test_on_the_controller_no_module_depends_on_the_hosts_interpreter(ansible):
     assert len([entry for entry in ansible.emulator.requests(kind='identity', since=mark) if entry['path'].endswith('/token')]) == 1
 
 
+def test_the_token_module_refuses_async_whose_result_would_bypass_its_hiding(ansible):
+    outcome = ansible.run(play([{'name': 'token', TOKEN: {}, 'async': 30, 'poll': 1, 'ignore_errors': True}]), '-vvv')
+    result = outcome.result('token')
+    assert result['failed'] is True and 'async' in result['msg'], result
+    assert_no_secrets(ansible.emulator, outcome.output)
+
+
 def test_environment_and_async_tasks_run_as_module_processes_and_work(ansible, tmp_path):
     cluster = fresh_cluster(ansible.emulator)
     where = dict(resource_group=cluster['resource_group'], cluster_name=cluster['name'], update_name=UPDATE, name='run-env')

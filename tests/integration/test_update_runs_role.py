@@ -276,6 +276,26 @@ def test_a_refused_shared_token_fails_every_cluster_in_the_summary_and_then_the_
     assert len(token_requests) == 1  # refused once; no cluster signs in again with the same wrong secret
 
 
+def test_a_ring_whose_every_cluster_failed_does_not_stop_a_rollout_its_percentage_allows(ansible, tmp_path):
+    emulator = ansible.emulator
+    inventory, rings = ring_inventory(emulator, tmp_path)
+    data = yaml.safe_load(open(inventory, encoding='utf-8'))
+    for name in rings['ring_0']:
+        data['all']['hosts'][name]['azure_hci_resource_group'] = 'rg-hcifleet-gone'  # cluster not found: TaskFailed
+    with open(inventory, 'w', encoding='utf-8') as handle:
+        yaml.safe_dump(data, handle)
+    playbook = tmp_path / 'rings.yml'
+    playbook.write_text(documented_rings_playbook().replace('update_runs_max_failed_percent: 10', 'update_runs_max_failed_percent: 100'),
+                        encoding='utf-8')
+    outcome = ansible.run(str(playbook), inventory=inventory)
+    assert outcome.returncode == 0, outcome
+    gates = [entry['result']['msg'] for entry in role_task(outcome, 'Stop when too many clusters failed')]
+    assert gates[0] == '%d of %d clusters failed, within update_runs_max_failed_percent (100%%)' % (len(rings['ring_0']), len(rings['ring_0']))
+    assert len(gates) == 4  # every ring, then the summary of the whole fleet, which did not fail outright everywhere
+    final = summary_of(tmp_path)
+    assert sorted(item['cluster_name'] for item in final['failed_clusters'] if item['reason'] == 'the task failed') == rings['ring_0']
+
+
 def test_a_later_run_of_the_role_that_fails_early_is_not_summarised_from_an_earlier_runs_results(ansible, tmp_path):
     emulator = ansible.emulator
     inventory = static_inventory(emulator, tmp_path, group_vars={'update_runs_max_failed_percent': 100})

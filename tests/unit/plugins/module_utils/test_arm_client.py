@@ -390,6 +390,14 @@ def test_a_redirect_is_never_followed(status):
     assert session.sent[0]['allow_redirects'] is False and len(session.sent) == 1
 
 
+def test_a_redirect_with_a_page_for_a_body_is_still_a_redirect_and_not_retried():
+    arm, session, _sleeps = client(Reply(302, headers={'Location': BASE + 'login'}, raw=b'<html><body>Moved</body></html>'))
+    with pytest.raises(ArmError) as error:
+        arm.put('/x', 'v', {'a': 1})
+    assert (error.value.status, error.value.code) == (302, 'UnexpectedRedirect')
+    assert 'may have been applied' not in str(error.value) and len(session.sent) == 1
+
+
 def test_a_bare_code_and_message_are_read_as_arms_error():
     arm, _session, _sleeps = client(Reply(400, {'code': 'InvalidApiVersionParameter', 'message': "The api-version '1' is invalid."}))
     with pytest.raises(ArmError) as error:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import check_connection_options
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import check_connection_options, resolve_cloud
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import InvalidOption
 
 SP = dict(client_id='app', secret='s3cret', tenant='tenant', cloud_environment='AzureCloud')
@@ -52,3 +53,32 @@ def test_existing_files_and_an_https_authority_are_accepted(tmp_path):
     certificate.write_text('not read here', encoding='utf-8')
     options = dict(SP, secret=None, client_certificate_path=str(certificate), ca_path=str(tmp_path), authority_host='login.lab.test')
     assert check_connection_options(options).kind == 'client_certificate'
+
+
+class FailingMetadata:
+    """A transport whose metadata read fails with ``error``."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def fetch_json(self, url):
+        raise self.error
+
+
+METADATA_URL = 'https://arm.lab.test/metadata/endpoints?api-version=2022-09-01'
+
+
+@pytest.mark.parametrize('status, code', [(404, 'NotFound'), (302, 'UnexpectedRedirect'), (400, 'BadRequest')])
+def test_a_metadata_url_the_server_refuses_is_an_invalid_option(status, code):
+    with pytest.raises(InvalidOption) as error:
+        resolve_cloud(METADATA_URL, FailingMetadata(ArmError('no', status=status, code=code, method='GET', url=METADATA_URL)))
+    assert error.value.option == 'cloud_environment' and 'cannot read the cloud metadata at https://arm.lab.test/metadata/endpoints' in str(error.value)
+
+
+@pytest.mark.parametrize('status, code', [(429, 'TooManyRequests'), (408, 'RequestTimeout'), (503, 'ServiceUnavailable'),
+                                          (None, 'ConnectionError'), (None, 'SSLError')])
+def test_a_metadata_url_that_could_not_be_read_for_a_passing_reason_is_a_failed_request(status, code):
+    with pytest.raises(ArmError) as error:
+        resolve_cloud(METADATA_URL, FailingMetadata(ArmError('busy', status=status, code=code, method='GET', url=METADATA_URL)))
+    assert not isinstance(error.value, InvalidOption) and error.value.code == code
+    assert error.value.message == 'cannot read the cloud metadata (cloud_environment): busy'
