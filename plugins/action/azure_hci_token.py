@@ -23,8 +23,9 @@ class ActionModule(DirectExecutionAction):
     _supports_async = False
 
     def run(self, tmp=None, task_vars=None):
-        # A given access_token (module_defaults for the whole group, say) is ignored by the module, but as the value
-        # of a no_log option it would mask a new token that happens to equal it (a CLI or managed identity cache).
+        # A given access_token (module_defaults for the whole group, say) is not what the task asks for: it gets a new
+        # token. Dropped here rather than ignored in the module: as the value of a no_log option it would mask a new
+        # token that happens to equal it (a CLI or managed identity cache).
         self._task.args = dict((key, value) for key, value in self._task.args.items() if key != 'access_token')
         result = super(ActionModule, self).run(tmp, task_vars)
         if 'access_token' in result:

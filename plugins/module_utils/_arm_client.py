@@ -37,10 +37,10 @@ except ImportError as exc:  # pragma: no cover - reported through missing_requir
 COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'hcifleet.azure_hci/%s' % COLLECTION_VERSION
 TERMINAL_OPERATION_STATUSES = ('succeeded', 'failed', 'canceled', 'cancelled')
-# 401 codes after which a fresh token may succeed.
 # Answers after which a write may have been carried out all the same: an internal error, or a gateway that lost the
 # backend's answer. 429 and 503 say the request was turned away.
 MAYBE_PROCESSED_STATUS = (500, 502, 504)
+# 401 codes after which a fresh token may succeed.
 TOKEN_ERROR_CODES = ('ExpiredAuthenticationToken', 'InvalidAuthenticationToken', 'InvalidAuthenticationTokenAudience')
 
 
@@ -155,8 +155,7 @@ class ArmClient:
         try:
             return _resource(response, 'PUT', url)
         except ArmError as exc:
-            exc.message += '; the write was accepted, so it may have been applied in Azure: run the task again to see'
-            raise
+            raise noting_accepted_write(exc)
 
     def delete(self, path, api_version, operation_timeout=600.0):
         """DELETE and follow the long-running operation to its end."""
@@ -176,7 +175,7 @@ class ArmClient:
             next_link = page.get('nextLink') if isinstance(page, dict) else None
             # Every item or none: a page read as empty would quietly leave resources out (the inventory's hosts).
             if not isinstance(items, list) or not all(isinstance(item, dict) for item in items) or not isinstance(next_link, (str, type(None))):
-                raise _malformed('a list page that is not an object with a list of objects in value', 'GET', url)
+                raise malformed_answer('a list page that is not an object with a list of objects in value', 'GET', url)
             yield from items
             url = next_link
             if url:
@@ -369,17 +368,24 @@ def _noting_maybe_applied(error, maybe_applied, correlation_id):
     return error
 
 
+def noting_accepted_write(error):
+    """``error``, about the answer to a write ARM accepted, saying that the write may have been applied."""
+    error.message += '; the write was accepted, so it may have been applied in Azure: run the task again to see'
+    return error
+
+
+def malformed_answer(what, method, url, request_id=None):
+    """The error for an answer of valid JSON but the wrong shape (``what`` it is): a clean failure, never retried,
+    since, unlike a cut-off answer, it is not a passing fault."""
+    return ArmError('ARM answered with %s' % what, code='MalformedResponse', method=method, url=url, request_id=request_id)
+
+
 def _resource(response, method, url):
     """The body of an answer that must be one resource: a JSON object (or nothing, which callers treat as unknown)."""
     if response.body is not None and not isinstance(response.body, dict):
-        raise _malformed('a %s where a resource (an object) belongs' % type(response.body).__name__, method, url,
-                         response.headers.get('x-ms-request-id'))
+        raise malformed_answer('a %s where a resource (an object) belongs' % type(response.body).__name__, method, url,
+                               response.headers.get('x-ms-request-id'))
     return response.body
-
-
-def _malformed(what, method, url, request_id=None):
-    # Valid JSON of the wrong shape is not a passing fault (as a cut-off answer is): no retry, a clean failure.
-    return ArmError('ARM answered with %s' % what, code='MalformedResponse', method=method, url=url, request_id=request_id)
 
 
 def _origin(url):

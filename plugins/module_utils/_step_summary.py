@@ -53,7 +53,7 @@ def child_steps(step):
 def _visit(step, parent_path, summary):
     """Depth-first: record leaves and deepest Error/InProgress steps; return the statuses in this subtree."""
     name = step.get('name')
-    path = parent_path + [name if isinstance(name, str) else '' if name is None else str(name)]
+    path = parent_path + ['' if name is None else str(name)]
     children = child_steps(step)
     below = set()
     for child in children:

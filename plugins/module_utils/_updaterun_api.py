@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from collections import namedtuple
 
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError, malformed_answer, noting_accepted_write
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._resource_ids import (
     check_api_version,
     check_name,
@@ -67,8 +67,7 @@ def write_update_run(client, address, body):
     try:
         return checked_update_run(run, 'PUT', client.url_for(address.id))
     except ArmError as exc:
-        exc.message += '; the write was accepted, so it may have been applied in Azure: run the task again to see'
-        raise
+        raise noting_accepted_write(exc)
 
 
 def checked_update_run(run, method=None, url=None):
@@ -81,13 +80,11 @@ def checked_update_run(run, method=None, url=None):
         return run
     wrong = [key for key in ('id', 'name', 'location') if run.get(key) is not None and not isinstance(run[key], str)]
     if wrong:
-        raise ArmError('ARM returned an update run whose %s is not a string (%s)' % (wrong[0], type(run[wrong[0]]).__name__),
-                       code='MalformedResponse', method=method, url=url)
+        raise malformed_answer('an update run whose %s is not a string (%s)' % (wrong[0], type(run[wrong[0]]).__name__), method, url)
     properties = run.get('properties')
     for what, value in (('properties', properties), ('properties.progress', properties.get('progress') if isinstance(properties, dict) else None)):
         if value is not None and not isinstance(value, dict):
-            raise ArmError('ARM returned an update run whose %s is not an object (%s)' % (what, type(value).__name__),
-                           code='MalformedResponse', method=method, url=url)
+            raise malformed_answer('an update run whose %s is not an object (%s)' % (what, type(value).__name__), method, url)
     return run
 
 

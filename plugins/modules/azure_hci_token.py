@@ -111,15 +111,13 @@ option:
 import math
 
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module import MODULE_ERRORS, AzureModule
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import arm_client_from_options
 
 ARGUMENT_SPEC = {}
 
 
 def run(azure):
-    # A token given through access_token (say by module_defaults for the whole group) is not what this module is asked
-    # for: it gets a new one. Returning the given token would also come back masked, as the value of a no_log option.
-    client = arm_client_from_options(dict(azure.params, access_token=None))
+    # A given access_token never reaches this point: the action plugin drops it (see there why).
+    client = azure.client()
     token = client.tokens.token()
     expires_on = client.tokens.expires_on
     return dict(changed=False, access_token=token, expires_on=int(expires_on) if math.isfinite(expires_on) else None,

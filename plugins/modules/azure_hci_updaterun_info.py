@@ -196,7 +196,7 @@ option:
 
 import time
 
-from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError, seconds_text
+from ansible_collections.hcifleet.azure_hci.plugins.module_utils._arm_client import ArmError, malformed_answer, seconds_text
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._azure_module import MODULE_ERRORS, AzureModule
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._connection import MAX_SECONDS, MAX_WAIT_SECONDS
 from ansible_collections.hcifleet.azure_hci.plugins.module_utils._errors import AuthenticationFailed, InvalidOption
@@ -234,8 +234,7 @@ def read_runs(client, address):
             runs = []
             for update in client.list(address.cluster_id + '/updates', address.api_version):
                 if not isinstance(update.get('id'), str):
-                    raise ArmError('ARM listed an update without an id', code='MalformedResponse', method='GET',
-                                   url=client.url_for(address.cluster_id + '/updates'))
+                    raise malformed_answer('an update without an id', 'GET', client.url_for(address.cluster_id + '/updates'))
                 runs.extend(client.list(update['id'] + '/updateRuns', address.api_version))
     except ArmError as exc:
         raise explain_missing_parent(client, address, exc)
